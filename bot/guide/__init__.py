@@ -1,0 +1,1 @@
+"""Onboarding steps and troubleshooting knowledge: content as data files, loaders, search."""

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.listeners.actions.guide_navigation import open_step, show_help, show_overview
+from bot.listeners.actions.guide_progress import mark_done, mark_undone
+from bot.ui import actions
+
+
+def register(app: App) -> None:
+    app.action(actions.OPEN_STEP_PATTERN)(open_step)
+    app.action(actions.SHOW_OVERVIEW_PATTERN)(show_overview)
+    app.action(actions.SHOW_HELP_PATTERN)(show_help)
+    app.action(actions.MARK_DONE_PATTERN)(mark_done)
+    app.action(actions.MARK_UNDONE_PATTERN)(mark_undone)

@@ -1,0 +1,63 @@
+"""Buttons that move through the guide: open a step (Back/Next), the overview, the topics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.listeners.actions.in_place import show_in_place, step_from_value
+from bot.listeners.context import person_of, services_of
+from bot.listeners.home import publish_home
+from bot.ui.answers import render_help
+from bot.ui.guide import render_overview, render_step
+
+
+def open_step(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    ack()
+    services = services_of(context)
+    person = person_of(context)
+    step = step_from_value(services, action.get("value"))
+    if step is None:
+        return
+    done = step.number in services.progress.completed_steps(person)
+    blocks = render_step(step, services.steps, done=done)
+    show_in_place(body, respond, client, services, person, blocks, open_step=step)
+
+
+def show_overview(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    ack()
+    services = services_of(context)
+    person = person_of(context)
+    blocks = render_overview(
+        services.steps,
+        services.progress.completed_steps(person),
+        keys_enabled=services.keys_enabled,
+    )
+    show_in_place(body, respond, client, services, person, blocks)
+
+
+def show_help(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    ack()
+    services = services_of(context)
+    blocks = render_help(services.troubleshooting.topics())
+    if body.get("view", {}).get("type") == "home":
+        # Help is long; on Home it goes to the person's DM with the app instead.
+        publish_home(client, services, person_of(context))
+        client.chat_postMessage(channel=person_of(context).user_id, blocks=blocks,
+                                text="Troubleshooting topics")
+        return
+    respond(replace_original=True, response_type="ephemeral", text="Troubleshooting topics",
+            blocks=blocks)

@@ -1,0 +1,41 @@
+"""Mark done / Mark not done: store the change, redraw in place, re-publish App Home."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.listeners.actions.in_place import clicked_on_home, show_in_place, step_from_value
+from bot.listeners.context import person_of, services_of
+from bot.listeners.home import publish_home
+from bot.ui.guide import render_step
+
+
+def mark_done(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext,
+              client: WebClient, respond: Respond) -> None:
+    _set_done(ack, body, action, context, client, respond, done=True)
+
+
+def mark_undone(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext,
+                client: WebClient, respond: Respond) -> None:
+    _set_done(ack, body, action, context, client, respond, done=False)
+
+
+def _set_done(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext,
+              client: WebClient, respond: Respond, *, done: bool) -> None:
+    ack()
+    services = services_of(context)
+    person = person_of(context)
+    step = step_from_value(services, action.get("value"))
+    if step is None:
+        return
+    if done:
+        services.progress.mark_done(person, step.number)
+    else:
+        services.progress.mark_undone(person, step.number)
+    blocks = render_step(step, services.steps, done=done)
+    show_in_place(body, respond, client, services, person, blocks, open_step=step)
+    if not clicked_on_home(body):
+        publish_home(client, services, person)

@@ -1,0 +1,44 @@
+"""Showing a button's result where the button was: its message, or the App Home tab."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+
+from bot.guide.model import Step
+from bot.listeners.home import publish_home
+from bot.services import Services
+from bot.store.progress import Person
+from bot.ui.answers import fallback_text
+
+
+def clicked_on_home(body: dict[str, Any]) -> bool:
+    view = body.get("view") or {}
+    return bool(view.get("type") == "home")
+
+
+def show_in_place(
+    body: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    services: Services,
+    person: Person,
+    blocks: list[dict[str, Any]],
+    open_step: Step | None = None,
+) -> None:
+    """Replace the message the button was on, or re-publish Home with ``open_step`` open."""
+    if clicked_on_home(body):
+        publish_home(client, services, person, open_step)
+        return
+    respond(replace_original=True, response_type="ephemeral", text=fallback_text(blocks),
+            blocks=blocks)
+
+
+def step_from_value(services: Services, value: str | None) -> Step | None:
+    """The step a button names, or None for a value that is not a known step number."""
+    if value is None or not value.strip().isdigit():
+        return None
+    number = int(value.strip())
+    return next((step for step in services.steps if step.number == number), None)

@@ -1,0 +1,23 @@
+"""Small readers of Bolt's context shared by listeners."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.services import Services
+from bot.store.progress import Person
+
+
+def services_of(context: Any) -> Services:
+    services = context["services"]
+    assert isinstance(services, Services)
+    return services
+
+
+def person_of(context: Any, user_id: str | None = None) -> Person:
+    """The (enterprise, team, user) the request comes from."""
+    return Person(
+        enterprise_id=context.enterprise_id or "",
+        team_id=context.team_id or "",
+        user_id=user_id or context.user_id or "",
+    )

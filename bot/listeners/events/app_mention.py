@@ -1,0 +1,24 @@
+"""``@openai-setup <question>`` in a channel: answered in a thread under the mention."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import BoltContext, Say
+
+from bot.listeners.context import services_of
+from bot.listeners.replies import reply_to_text
+from bot.ui.answers import fallback_text
+
+MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
+
+
+def handle_app_mention(event: dict[str, Any], context: BoltContext, say: Say) -> None:
+    question = MENTION.sub(" ", event.get("text") or "").strip()
+    blocks = reply_to_text(services_of(context), question)
+    say(
+        blocks=blocks,
+        text=fallback_text(blocks),
+        thread_ts=event.get("thread_ts") or event.get("ts"),
+    )

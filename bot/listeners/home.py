@@ -1,0 +1,41 @@
+"""Publishing a person's App Home tab; called on open and after every change."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.guide.model import Step
+from bot.services import Services
+from bot.store.progress import Person
+from bot.ui.guide import render_home, render_step
+
+log = logging.getLogger(__name__)
+HOME_BLOCK_LIMIT = 100
+
+
+def home_view(services: Services, person: Person, open_step: Step | None = None) -> dict[str, Any]:
+    completed = services.progress.completed_steps(person)
+    view = render_home(services.steps, completed, keys_enabled=services.keys_enabled)
+    if open_step is not None:
+        step_blocks = render_step(
+            open_step, services.steps, done=open_step.number in completed
+        )
+        blocks = [*step_blocks, {"type": "divider"}, *view["blocks"]]
+        view = {**view, "blocks": blocks[:HOME_BLOCK_LIMIT]}
+    return view
+
+
+def publish_home(
+    client: WebClient, services: Services, person: Person, open_step: Step | None = None
+) -> None:
+    """Publish the Home tab; a failure is logged, never raised into the listener."""
+    try:
+        client.views_publish(user_id=person.user_id, view=home_view(services, person, open_step))
+    except SlackApiError as error:
+        log.warning(
+            "views.publish failed for user %s: %s", person.user_id, error.response.get("error")
+        )

@@ -1,0 +1,76 @@
+"""Who has done which guide step, per (enterprise, team, user)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.store.database import Database
+from bot.store.models import StepCompletion
+
+
+@dataclass(frozen=True)
+class Person:
+    """A Slack user inside one workspace (``enterprise_id`` is "" outside Enterprise Grid)."""
+
+    enterprise_id: str
+    team_id: str
+    user_id: str
+
+
+class ProgressStore:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def completed_steps(self, person: Person) -> frozenset[int]:
+        with self.database.session() as session:
+            rows = session.scalars(
+                select(StepCompletion.step_number).where(*_owned_by(person))
+            ).all()
+        return frozenset(rows)
+
+    def mark_done(self, person: Person, step_number: int) -> None:
+        """Record the step as done; doing it twice (two clicks, two replicas) is harmless."""
+        try:
+            with self.database.session() as session, session.begin():
+                session.add(
+                    StepCompletion(
+                        enterprise_id=person.enterprise_id,
+                        team_id=person.team_id,
+                        user_id=person.user_id,
+                        step_number=step_number,
+                        completed_at=datetime.now(UTC),
+                    )
+                )
+        except IntegrityError:
+            pass  # already done: the unique constraint is the source of truth
+
+    def mark_undone(self, person: Person, step_number: int) -> None:
+        with self.database.session() as session, session.begin():
+            session.execute(
+                delete(StepCompletion).where(
+                    *_owned_by(person), StepCompletion.step_number == step_number
+                )
+            )
+
+    def forget_team(self, enterprise_id: str, team_id: str) -> int:
+        """Delete a workspace's progress (app uninstalled); returns the rows removed."""
+        with self.database.session() as session, session.begin():
+            result = session.execute(
+                delete(StepCompletion).where(
+                    StepCompletion.enterprise_id == enterprise_id,
+                    StepCompletion.team_id == team_id,
+                )
+            )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _owned_by(person: Person) -> tuple:  # type: ignore[type-arg]
+    return (
+        StepCompletion.enterprise_id == person.enterprise_id,
+        StepCompletion.team_id == person.team_id,
+        StepCompletion.user_id == person.user_id,
+    )

@@ -1,0 +1,108 @@
+"""Slack request payloads shaped like the ones Slack sends (see Slack's API reference)."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+TEAM_ID = "T0001"
+TEAM_DOMAIN = "example"
+API_APP_ID = "A0OPENAI01"
+
+
+def slash_command(text: str, *, user_id: str, response_url: str, team_id: str = TEAM_ID,
+                  enterprise_id: str | None = None, channel_id: str = "C0GENERAL",
+                  command: str = "/openai-setup") -> bytes:
+    """The form-encoded body of a slash command invocation."""
+    fields = {
+        "token": "legacy-verification-token",
+        "team_id": team_id,
+        "team_domain": TEAM_DOMAIN,
+        "channel_id": channel_id,
+        "channel_name": "general",
+        "user_id": user_id,
+        "user_name": user_id.lower(),
+        "command": command,
+        "text": text,
+        "api_app_id": API_APP_ID,
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": f"{int(time.time())}.{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex}",
+    }
+    if enterprise_id:
+        fields["enterprise_id"] = enterprise_id
+        fields["enterprise_name"] = "Example Grid"
+    return urlencode(fields).encode()
+
+
+def block_actions(action_id: str, value: str, *, user_id: str, response_url: str,
+                  team_id: str = TEAM_ID, container: str = "message",
+                  view: dict[str, Any] | None = None, block_id: str = "b1") -> bytes:
+    """A ``block_actions`` interaction, from an ephemeral message or from a view (Home)."""
+    action = {"action_id": action_id, "block_id": block_id, "type": "button",
+              "text": {"type": "plain_text", "text": "Button", "emoji": True},
+              "value": value, "action_ts": f"{time.time():.6f}"}
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "team": {"id": team_id, "domain": TEAM_DOMAIN},
+        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(),
+                 "team_id": team_id},
+        "api_app_id": API_APP_ID,
+        "token": "legacy-verification-token",
+        "trigger_id": f"{int(time.time())}.{uuid.uuid4().hex}",
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "actions": [action],
+    }
+    if container == "message":
+        payload["container"] = {"type": "message", "message_ts": "1700000000.000100",
+                                "channel_id": "C0GENERAL", "is_ephemeral": True}
+        payload["channel"] = {"id": "C0GENERAL", "name": "general"}
+        payload["response_url"] = response_url
+    else:
+        home = view or {"type": "home", "blocks": []}
+        home = {"id": "VHOME00001", "team_id": team_id, "hash": "1700000000.abc",
+                "private_metadata": "", "callback_id": "", **home}
+        payload["container"] = {"type": "view", "view_id": home["id"]}
+        payload["view"] = home
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def event_callback(event: dict[str, Any], *, team_id: str = TEAM_ID,
+                   event_id: str | None = None) -> bytes:
+    """An Events API ``event_callback`` envelope around ``event``."""
+    envelope = {
+        "token": "legacy-verification-token",
+        "team_id": team_id,
+        "api_app_id": API_APP_ID,
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
+        "event_time": int(time.time()),
+        "authorizations": [{"enterprise_id": None, "team_id": team_id, "user_id": "UBOT0001",
+                            "is_bot": True, "is_enterprise_install": False}],
+        "is_ext_shared_channel": False,
+        "event_context": f"4-{uuid.uuid4().hex}",
+    }
+    return json.dumps(envelope).encode()
+
+
+def message_im(text: str, *, user_id: str, channel: str = "D0DIRECT1",
+               **extra: Any) -> dict[str, Any]:
+    return {"type": "message", "channel": channel, "user": user_id, "text": text,
+            "ts": f"{time.time():.6f}", "event_ts": f"{time.time():.6f}", "channel_type": "im",
+            **extra}
+
+
+def app_mention(text: str, *, user_id: str, channel: str = "C0GENERAL",
+                ts: str = "1700000001.000200", **extra: Any) -> dict[str, Any]:
+    return {"type": "app_mention", "user": user_id, "text": text, "ts": ts,
+            "channel": channel, "event_ts": ts, **extra}
+
+
+def app_home_opened(user_id: str, tab: str = "home") -> dict[str, Any]:
+    return {"type": "app_home_opened", "user": user_id, "channel": "D0DIRECT1", "tab": tab,
+            "event_ts": f"{time.time():.6f}"}
