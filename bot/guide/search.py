@@ -1,0 +1,282 @@
+"""Find the troubleshooting entries that answer a question or a pasted error.
+
+Two passes. Error codes first: a code found in a pasted JSON body, a Python exception repr or
+plain text ("insufficient_quota") names its entry exactly. Then words: BM25 over each entry's
+title, symptoms, keywords and cause, after folding, synonyms, stemming and typo correction.
+Both passes read an inverted index, so a query costs what its terms' postings cost, however
+many entries there are.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.guide.knowledge import load_entries, load_synonyms
+from bot.guide.model import Answer, Entry, Match
+from bot.guide.text_normalise import Normaliser
+
+# BM25 constants (the usual ones) and the weight of each field of an entry.
+_K1 = 1.2
+_B = 0.75
+_FIELD_WEIGHTS = (("title", 2.0), ("symptoms", 1.0), ("keywords", 1.0), ("cause", 0.5))
+
+# Confidence for word matches, chosen on tests/guide/troubleshooting_questions.toml: the best
+# entry must hold at least this share of the query's informative weight (idf), and score at
+# least this fraction of the best BM25 score such a query could reach.
+MIN_COVERAGE = 0.5
+MIN_RELEVANCE = 0.2
+# Long questions and pasted messages carry words no entry uses; several distinct informative
+# terms hitting the same entry is then evidence enough, at a lower coverage.
+MIN_TERMS_FOR_LOW_COVERAGE = 3
+MIN_LOW_COVERAGE = 0.3
+# Entries scoring below this fraction of the best one are noise, not alternatives.
+_RELATIVE_CUTOFF = 0.25
+_TYPO_WEIGHT = 0.8  # a corrected word is a guess: trust it a little less
+_MIN_TYPO_LENGTH = 5
+_MIN_PART = 3  # shortest word a glued compound may be split into
+_MAX_WORD = 40  # longer "words" are ids or noise: no typo or compound handling
+_MAX_QUERY_CHARS = 20_000  # tracebacks end with the error: keep the end of huge pastes
+
+# How sure a found code is: from a "code" field, a scope list or the bare text (2), or only
+# from the broader "type" field (1). Code matches score strength + relevance, so they always
+# rank above word matches, and a code beats a type.
+_CODE_FIELD = re.compile(r"""\b(code|type)["']?\s*[:=]\s*["']?([a-z0-9_.]+)""")
+_SCOPES = re.compile(r"missing scopes?:\s*([a-z0-9_.]+(?:\s*,\s*[a-z0-9_.]+)*)")
+_NOT_IN_CODE = re.compile(r"[^a-z0-9_.]+")
+_STATUS = re.compile(r"\b(?:error code|status(?: code)?|http/[\d.]+)\W{0,3}([1-5]\d\d)\b")
+_GENERIC_SCOPE_CODE = "missing_scope"
+
+
+@dataclass(frozen=True)
+class _Query:
+    weights: dict[str, float]  # term -> weight in the query
+    ideal_idf: float  # sum of weight * idf over all terms, unknown ones included
+
+
+@dataclass(frozen=True)
+class _WordScores:
+    """BM25 per entry hit, with what confidence needs: idf weight covered, terms matched."""
+
+    bm25: dict[int, float]
+    covered: dict[int, float]
+    hits: dict[int, int]
+    ideal_idf: float
+
+    def relevance(self, number: int) -> float:
+        """BM25 as a share of the best score this query could reach, in [0, 1)."""
+        ideal = self.ideal_idf * (_K1 + 1)
+        return self.bm25.get(number, 0.0) / ideal if ideal else 0.0
+
+    def coverage(self, number: int) -> float:
+        return self.covered.get(number, 0.0) / self.ideal_idf if self.ideal_idf else 0.0
+
+
+class TroubleshootingIndex:
+    """An inverted index over troubleshooting entries, searched by code and by words."""
+
+    def __init__(self, entries: Iterable[Entry], normaliser: Normaliser | None = None) -> None:
+        self._entries = tuple(entries)
+        self._normaliser = normaliser if normaliser is not None else Normaliser(load_synonyms())
+        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._by_code: dict[str, list[int]] = defaultdict(list)
+        self._surface: set[str] = set(self._normaliser.variants())
+        lengths = []
+        for number, entry in enumerate(self._entries):
+            frequencies: dict[str, float] = defaultdict(float)
+            for field, weight in _FIELD_WEIGHTS:
+                value = getattr(entry, field)
+                text = value if isinstance(value, str) else "\n".join(value)
+                for surface, terms in self._normaliser.analyse(text):
+                    self._surface.update(surface.split())
+                    for term in terms:
+                        frequencies[term] += weight
+            for term, frequency in frequencies.items():
+                self._postings[term].append((number, frequency))
+            lengths.append(sum(frequencies.values()))
+            for code in entry.codes:
+                self._by_code[code.lower()].append(number)
+        self._lengths = lengths
+        self._average_length = (sum(lengths) / len(lengths) if lengths else 0.0) or 1.0
+
+    def topics(self) -> tuple[Entry, ...]:
+        """Every entry, in the order of the content files: the list shown when unsure."""
+        return self._entries
+
+    def search(self, query: str, limit: int = 3) -> Answer:
+        """The best entries for ``query`` (at most ``limit``), code matches first."""
+        text = query[-_MAX_QUERY_CHARS:]
+        lowered = text.lower()
+        found_codes = self._find_codes(lowered)
+        words = self._bm25(self._parse(text, _STATUS.findall(lowered)))
+
+        strengths: dict[int, int] = {}
+        for code, strength in found_codes:
+            for number in self._by_code.get(code, ()):
+                strengths[number] = max(strengths.get(number, 0), strength)
+        code_matches = sorted(
+            (Match(self._entries[n], s + words.relevance(n), "code") for n, s in strengths.items()),
+            key=lambda match: match.score,
+            reverse=True,
+        )
+        best = self._best_by_words(words, exclude=strengths, limit=limit)
+        text_matches = [Match(self._entries[n], words.relevance(n), "text") for n in best]
+        if code_matches:  # beside an exact code, only clearly related entries are worth showing
+            text_matches = [match for match in text_matches if match.score >= MIN_RELEVANCE]
+        confident = bool(code_matches) or (bool(best) and _is_convincing(words, best[0]))
+        matched_codes = tuple(dict.fromkeys(code for code, _ in found_codes))
+        return Answer(
+            query, tuple((code_matches + text_matches)[: max(limit, 0)]), confident, matched_codes
+        )
+
+    def _best_by_words(self, words: _WordScores, exclude: dict[int, int], limit: int) -> list[int]:
+        """The top entries by BM25, dropping those far below the best (noise, not options)."""
+        best = heapq.nlargest(
+            max(limit, 0),
+            (number for number in words.bm25 if number not in exclude),
+            key=words.bm25.__getitem__,
+        )
+        if not best:
+            return []
+        floor = words.bm25[best[0]] * _RELATIVE_CUTOFF
+        return [number for number in best if words.bm25[number] >= floor]
+
+    def _find_codes(self, text: str) -> list[tuple[str, int]]:
+        """Known codes in ``text`` (already lowercased) with their strength, strongest first."""
+        found: list[tuple[str, int]] = []
+        for kind, value in _CODE_FIELD.findall(text):
+            found.append((value.strip("."), 2 if kind == "code" else 1))
+        for scopes in _SCOPES.findall(text):
+            found.extend((scope.strip("."), 2) for scope in re.split(r"\s*,\s*", scopes))
+            found.append((_GENERIC_SCOPE_CODE, 1))
+        remainder = _CODE_FIELD.sub(" ", text)
+        found.extend((token.strip("."), 2) for token in _NOT_IN_CODE.split(remainder))
+        known = [(code, strength) for code, strength in found if code in self._by_code]
+        return sorted(known, key=lambda item: -item[1])
+
+    def _parse(self, query: str, statuses: list[str]) -> _Query:
+        weights: dict[str, float] = {}
+        ideal = 0.0
+        for word, terms in self._normaliser.analyse(query):
+            weight = 1.0
+            if terms and not any(term in self._postings for term in terms):
+                parts = self._split_compound(word)
+                corrected = None if parts else self._correct(word)
+                if parts:
+                    terms = tuple(t for part in parts for t in self._normaliser.word_terms(part))
+                elif corrected is not None:
+                    terms, weight = self._normaliser.word_terms(corrected), _TYPO_WEIGHT
+            for term in terms:
+                if term in statuses:
+                    weight = 1.5  # "Error code: 429" says more than a stray number
+                if weight > weights.get(term, 0.0):
+                    ideal += (weight - weights.get(term, 0.0)) * self._idf(term)
+                    weights[term] = weight
+        return _Query(weights, ideal)
+
+    def _idf(self, term: str) -> float:
+        frequency = len(self._postings.get(term, ()))
+        return math.log(1 + (len(self._entries) - frequency + 0.5) / (frequency + 0.5))
+
+    def _bm25(self, query: _Query) -> _WordScores:
+        """Score every entry that shares a term with the query, walking only those postings."""
+        scores: dict[int, float] = defaultdict(float)
+        covered: dict[int, float] = defaultdict(float)
+        hits: dict[int, int] = defaultdict(int)
+        for term, weight in query.weights.items():
+            postings = self._postings.get(term)
+            if not postings:
+                continue
+            idf = self._idf(term)
+            for number, frequency in postings:
+                norm = _K1 * (1 - _B + _B * self._lengths[number] / self._average_length)
+                scores[number] += weight * idf * frequency * (_K1 + 1) / (frequency + norm)
+                covered[number] += weight * idf
+                hits[number] += 1
+        return _WordScores(scores, covered, hits, query.ideal_idf)
+
+    def _split_compound(self, word: str) -> list[str]:
+        """Known words that glued together make ``word`` ("connecttimeout"), fewest first."""
+        if not (2 * _MIN_PART <= len(word) <= _MAX_WORD) or not word.isalpha():
+            return []
+        # fewest[i]: the shortest list of known words spelling word[:i], if any.
+        fewest: list[list[str] | None] = [[]] + [None] * len(word)
+        for end in range(_MIN_PART, len(word) + 1):
+            for start in range(end - _MIN_PART + 1):
+                before = fewest[start]
+                if before is None or word[start:end] not in self._surface:
+                    continue
+                current = fewest[end]
+                if current is None or len(before) + 1 < len(current):
+                    fewest[end] = [*before, word[start:end]]
+        parts = fewest[-1]
+        return parts if parts is not None and len(parts) > 1 else []
+
+    def _correct(self, word: str) -> str | None:
+        """The known word one edit (insert, delete, substitute, swap) away, if any."""
+        if not (_MIN_TYPO_LENGTH <= len(word) <= _MAX_WORD) or not word.isalpha():
+            return None
+        candidates: set[str] = set()
+        for key in (word, *_deletions(word)):
+            candidates.update(self._typo_index.get(key, ()))
+        close = [c for c in candidates if _within_one_edit(word, c)]
+        if not close:
+            return None
+
+        def popularity(candidate: str) -> tuple[int, str]:
+            terms = self._normaliser.word_terms(candidate)
+            return (sum(len(self._postings.get(t, ())) for t in terms), candidate)
+
+        return max(close, key=popularity)
+
+    @functools.cached_property
+    def _typo_index(self) -> dict[str, set[str]]:
+        """Known words by themselves and by each one-letter deletion (built on first typo)."""
+        index: dict[str, set[str]] = defaultdict(set)
+        for word in self._surface:
+            if len(word) >= _MIN_TYPO_LENGTH and word.isalpha():
+                index[word].add(word)
+                for deletion in _deletions(word):
+                    index[deletion].add(word)
+        return index
+
+
+def _is_convincing(words: _WordScores, number: int) -> bool:
+    """Whether the best word match is good enough to answer rather than say "not sure"."""
+    coverage = words.coverage(number)
+    if words.hits[number] >= MIN_TERMS_FOR_LOW_COVERAGE:
+        return coverage >= MIN_LOW_COVERAGE
+    return coverage >= MIN_COVERAGE and words.relevance(number) >= MIN_RELEVANCE
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """Damerau distance <= 1: one insertion, deletion, substitution or adjacent swap."""
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diffs) <= 1:
+            return True
+        first, second = diffs[0], diffs[-1]
+        swapped = a[first] == b[second] and a[second] == b[first]
+        return len(diffs) == 2 and second == first + 1 and swapped
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    if len(longer) - len(shorter) != 1:
+        return False
+    i = 0
+    while i < len(shorter) and shorter[i] == longer[i]:
+        i += 1
+    return shorter[i:] == longer[i + 1 :]
+
+
+@functools.cache
+def default_index() -> TroubleshootingIndex:
+    """The index of the packaged troubleshooting files, built once per process."""
+    return TroubleshootingIndex(load_entries(), Normaliser(load_synonyms()))

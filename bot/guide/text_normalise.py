@@ -1,0 +1,201 @@
+"""Turn free text into search terms: fold case and accents, drop noise, map synonyms, stem.
+
+Entries and questions go through the same ``Normaliser``, so "Clé API invalide", "invalid API
+keys" and "Incorrect API key" all meet on the terms ``invalid``, ``api``, ``key``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+# Pasted error messages carry URLs, host names, masked keys and request/organization ids: none
+# of them says anything about the problem, and they would dilute the words that do. Every
+# pattern here is linear (no nested or overlapping repeats): people paste huge blobs.
+_URL = re.compile(r"https?://\S+")
+_CHUNK_SEPARATORS = re.compile(r"[\s=\"'`()\[\]{}<>,;|]+")
+_WORD = re.compile(r"[a-z0-9]+")
+_HOST_SUFFIXES = frozenset(("com", "org", "net", "io"))
+_KEY_PREFIX = "sk-"  # OpenAI secret keys, masked or not
+_UNMASKED_SECRET_LENGTH = 24
+_CACHE_SIZE = 100_000
+_MAX_NUMBER_DIGITS = 3  # keeps HTTP statuses ("429") and "$5", drops limits and timestamps
+
+# Function words and chat filler in English, French, Spanish and German.
+_STOPWORD_TEXT = """
+    a about again all also am an and any anyone anything are as at be been being but by can
+    cannot cant could d did didn do does doesn doing don done during each either else even ever
+    every for from get gets getting got had has have having hello help hey hi how i if im in
+    into is isn it its just keep keeps know let like ll m many may me might mine more most much
+    my need needs never no nor not now of off ok okay on or other our out please re really s
+    said say says seem seems should so some someone something such t than thank thanks that the
+    their them then there these they thing this those through to too try trying tried up us ve
+    very want wanted was wasn way we were what whats when where which while who why will with
+    won would yet you your
+    au aux ce ces cet cette comment dans de des du elle en est et il je la le les ma mes mon ne
+    nous on ou où par pas pour pourquoi que quel quelle qui sa ses son sur ta tes ton un une vos
+    votre vous
+    al como cómo con cuando del donde dónde el es esta está lo los las mi mis muy para pero por
+    porque qué se si sin son su sus tu tus una unos unas ya
+    bei bin dem den der des die das du ein eine einem einen einer er es für hat ich ihr im ist
+    kann kein keine mein meine mit nicht oder sie sind und von warum was wie wird wo zu
+"""
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents: "Clé" -> "cle", "Schlüssel" -> "schlussel"."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+STOPWORDS = frozenset(fold(word) for word in _STOPWORD_TEXT.split())
+
+
+def surface_words(text: str) -> list[str]:
+    """The folded words of ``text`` without URLs, host names, keys, ids and long numbers."""
+    words: list[str] = []
+    for chunk in _CHUNK_SEPARATORS.split(_URL.sub(" ", fold(text))):
+        chunk = chunk.strip(".:")
+        if _is_secret(chunk):
+            words.append("key")
+        elif not _is_host_name(chunk):
+            words.extend(word for word in _WORD.findall(chunk) if _is_meaningful(word))
+    return words
+
+
+def _is_secret(chunk: str) -> bool:
+    return chunk.startswith(_KEY_PREFIX) and (
+        "*" in chunk or len(chunk) >= len(_KEY_PREFIX) + _UNMASKED_SECRET_LENGTH
+    )
+
+
+def _is_host_name(chunk: str) -> bool:
+    host = chunk.split("/", 1)[0]
+    return "." in host and host.rsplit(".", 1)[1] in _HOST_SUFFIXES
+
+
+def _is_meaningful(word: str) -> bool:
+    if word.isdigit():
+        return len(word) <= _MAX_NUMBER_DIGITS
+    # Hashes and ids ("1332ed8a813a", "abc123") mix letters and digits; model names stay short.
+    return len(word) >= 2 and (word.isalpha() or len(word) <= 5)
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: plurals, -ed, -ing, a few derivations, a final -e.
+
+    It only has to be consistent, since entries and questions share it: "revoked", "revoke"
+    and "revoking" all become "revok".
+    """
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ied") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("ed") and not word.endswith("eed"):
+        base = word[:-2]
+        word = _undouble(base) if len(base) >= 3 else word[:-1]
+    elif word.endswith("ing") and len(word) >= 6:
+        word = _undouble(word[:-3])
+    for suffix, replacement in (("ization", "iz"), ("isation", "iz"), ("ification", "ify")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            word = word[: -len(suffix)] + replacement
+            break
+    if word.endswith("e") and len(word) >= 4:
+        word = word[:-1]
+    return word
+
+
+def _undouble(word: str) -> str:
+    if len(word) >= 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+        return word[:-1]
+    return word
+
+
+class Normaliser:
+    """Text -> terms, with a synonym map applied before stemming.
+
+    ``synonyms`` maps a variant ("téléphone", "top up") to its canonical words ("phone",
+    "add credit"). Variants of several words are matched as phrases, longest first.
+    """
+
+    def __init__(self, synonyms: Mapping[str, str] | None = None) -> None:
+        self._single: dict[str, tuple[str, ...]] = {}
+        self._phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for variant, canonical in (synonyms or {}).items():
+            self._add_synonym(surface_words(variant), self._plain_terms(canonical))
+        for candidates in self._phrases.values():
+            candidates.sort(key=lambda phrase: len(phrase[0]), reverse=True)
+        # Words repeat a lot across entries and questions: remember them, within a bound.
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def _add_synonym(self, variant: list[str], canonical: tuple[str, ...]) -> None:
+        if len(variant) == 1:
+            self._single[variant[0]] = canonical
+            self._single.setdefault(stem(variant[0]), canonical)
+        elif variant:
+            self._phrases.setdefault(variant[0], []).append((tuple(variant), canonical))
+
+    @staticmethod
+    def _plain_terms(text: str) -> tuple[str, ...]:
+        return tuple(stem(word) for word in surface_words(text) if word not in STOPWORDS)
+
+    def variants(self) -> frozenset[str]:
+        """The single-word synonym variants, so typo correction can also land on them."""
+        return frozenset(self._single)
+
+    def terms(self, text: str) -> list[str]:
+        """All search terms of ``text`` in order (repeats kept: they count as term frequency)."""
+        return [term for _, terms in self.analyse(text) for term in terms]
+
+    def analyse(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Each surface word (or matched phrase) of ``text`` with the terms it stands for.
+
+        A stopword stands for no term; a synonym for its canonical words; any other word for
+        its stem. The index uses the surface word to correct typos.
+        """
+        words = surface_words(text)
+        analysed: list[tuple[str, tuple[str, ...]]] = []
+        position = 0
+        while position < len(words):
+            word = words[position]
+            phrase = self._phrase_at(words, position)
+            if phrase is not None:
+                length, canonical = phrase
+                analysed.append((" ".join(words[position : position + length]), canonical))
+                position += length
+                continue
+            analysed.append((word, self.word_terms(word)))
+            position += 1
+        return analysed
+
+    def word_terms(self, word: str) -> tuple[str, ...]:
+        """The terms one folded word stands for."""
+        terms = self._cache.get(word)
+        if terms is None:
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()
+            terms = self._cache[word] = self._lookup(word)
+        return terms
+
+    def _lookup(self, word: str) -> tuple[str, ...]:
+        if word in STOPWORDS:
+            return ()
+        if word in self._single:
+            return self._single[word]
+        stemmed = stem(word)
+        return self._single.get(stemmed, (stemmed,))
+
+    def _phrase_at(self, words: list[str], position: int) -> tuple[int, tuple[str, ...]] | None:
+        for variant, canonical in self._phrases.get(words[position], ()):
+            if tuple(words[position : position + len(variant)]) == variant:
+                return len(variant), canonical
+        return None

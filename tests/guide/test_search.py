@@ -1,0 +1,284 @@
+"""The troubleshooting search: codes from pasted errors, words, confidence, scale, robustness."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.guide.knowledge import load_entries
+from bot.guide.model import Entry
+from bot.guide.search import TroubleshootingIndex, default_index
+from bot.guide.text_normalise import Normaliser, fold, stem, surface_words
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+ERRORS = SHARED / "fixtures" / "openai" / "errors"
+GUIDE = SHARED / "guide" / "openai-api-key.md"
+
+# Which entry must answer each real OpenAI error body.
+FIXTURE_ENTRIES = {
+    "400_billing_hard_limit_reached": "billing-hard-limit-reached",
+    "401_account_deactivated": "account-deactivated",
+    "401_invalid_api_key": "invalid-api-key",
+    "401_mismatched_organization": "mismatched-organization",
+    "401_mismatched_project": "mismatched-project",
+    "401_missing_api_key": "missing-api-key",
+    "401_missing_scope_model_request_2026": "restricted-key-missing-scopes",
+    "401_missing_scope_responses_write": "restricted-key-missing-scopes",
+    "403_missing_scope_api_model_read": "restricted-key-missing-scopes",
+    "403_missing_scope_api_usage_read": "admin-key-usage-api",
+    "403_unsupported_country_region_territory": "unsupported-country",
+    "404_model_not_found": "model-not-found",
+    "429_credit_balance_exhausted": "credit-balance-exhausted",
+    "429_insufficient_quota": "insufficient-quota",
+    "429_insufficient_quota_legacy_2023": "insufficient-quota",
+    "429_project_spend_limit_exceeded": "spend-limit-exceeded",
+    "429_rate_limit_exceeded_requests": "rate-limit-exceeded",
+    "429_rate_limit_exceeded_tokens": "rate-limit-exceeded",
+    "429_request_too_large_tokens": "request-too-large",
+    "429_slow_down": "slow-down",
+    "500_server_error": "server-error",
+    "500_server_error_with_request_id": "server-error",
+    "503_server_is_overloaded": "server-overloaded",
+}
+
+# The guide's troubleshooting table, row by row, and the entry each row is about.
+GUIDE_ROWS = {
+    "invalid_request_error: Billing hard limit reached": "billing-hard-limit-reached",
+    "Unable to verify phone": "phone-verification-failed",
+    "Key leaked publicly": "key-leaked",
+}
+
+OUT_OF_SCOPE = [
+    "how do I bake bread",
+    "what's the weather in Paris",
+    "write me a poem",
+    "who won the match last night",
+    "what's the capital of Australia",
+    "",
+    "   ",
+    "?!",
+]
+
+FIXTURES = sorted(ERRORS.glob("*.json")) if ERRORS.is_dir() else []
+
+
+def pasted_forms(fixture: dict) -> list[str]:
+    """The ways people paste an error: the raw JSON, and the openai-python exception repr."""
+    body = fixture["body"]
+    exception = fixture["sdk"]["exception"].split()[0]
+    return [
+        json.dumps(body, indent=2),
+        f"openai.{exception}: Error code: {fixture['status']} - {body!r}",
+    ]
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[path.stem for path in FIXTURES])
+def test_every_fixture_error_body_finds_its_entry(path: Path) -> None:
+    fixture = json.loads(path.read_text(encoding="utf-8"))
+    code = fixture["body"]["error"].get("code")
+    index = default_index()
+
+    for pasted in pasted_forms(fixture):
+        answer = index.search(pasted)
+
+        assert answer.confident
+        top = answer.matches[0]
+        if code is not None:
+            assert code in answer.matched_codes
+            assert top.reason == "code"
+            assert code in top.entry.codes
+        if path.stem in FIXTURE_ENTRIES:
+            assert top.entry.id == FIXTURE_ENTRIES[path.stem]
+
+
+def test_fixture_expectations_name_real_entries() -> None:
+    ids = {entry.id for entry in load_entries()}
+
+    assert set(FIXTURE_ENTRIES.values()) <= ids
+    assert set(GUIDE_ROWS.values()) <= ids
+
+
+@pytest.mark.parametrize(("issue", "entry_id"), GUIDE_ROWS.items())
+def test_guide_troubleshooting_rows_match_their_entries(issue: str, entry_id: str) -> None:
+    answer = default_index().search(issue)
+
+    assert answer.confident
+    assert answer.matches[0].entry.id == entry_id
+
+
+@pytest.mark.skipif(not GUIDE.is_file(), reason="shared guide not available")
+def test_guide_table_rows_are_the_ones_covered() -> None:
+    table = GUIDE.read_text(encoding="utf-8").split("### Troubleshooting", 1)[1]
+    rows = re.findall(r"^\| (.+?) \| .+ \|$", table, flags=re.MULTILINE)
+    issues = [row.strip("*`") for row in rows if row != "Issue"]
+
+    assert issues == list(GUIDE_ROWS)
+
+
+def test_must_add_funds_first_is_covered() -> None:
+    answer = default_index().search("invalid_request_error: Must add funds first")
+
+    assert answer.confident
+    assert answer.matches[0].entry.id == "must-add-funds-first"
+
+
+@pytest.mark.parametrize("question", OUT_OF_SCOPE)
+def test_out_of_scope_questions_are_not_answered_confidently(question: str) -> None:
+    assert not default_index().search(question).confident
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("429", "insufficient-quota"),
+        ("phone", "phone-verification-failed"),
+        ("billing limit", "billing-hard-limit-reached"),
+        ("why do I get insufficient_quota?", "insufficient-quota"),
+        ("clé API invalide", "invalid-api-key"),
+        ("facturación límite alcanzado", "billing-hard-limit-reached"),
+        ("phnoe verfication failed", "phone-verification-failed"),
+        ("httpx.ConnectTimeout", "timeout-connection-error"),
+        ("Traceback ...\nopenai.APIConnectionError: Connection error.", "timeout-connection-error"),
+    ],
+)
+def test_short_multilingual_misspelled_and_glued_questions(question: str, entry_id: str) -> None:
+    answer = default_index().search(question)
+
+    assert answer.confident
+    assert answer.matches[0].entry.id == entry_id
+
+
+def test_bare_code_in_a_sentence_matches_by_code() -> None:
+    answer = default_index().search("our staging app gets slow_down since this morning")
+
+    assert answer.matched_codes == ("slow_down",)
+    assert answer.matches[0].reason == "code"
+    assert answer.matches[0].entry.id == "slow-down"
+
+
+def test_code_field_outranks_the_broader_type_field() -> None:
+    pasted = '{"error": {"type": "insufficient_quota", "code": "credit_balance_exhausted"}}'
+
+    answer = default_index().search(pasted)
+
+    assert [match.entry.id for match in answer.matches[:2]] == [
+        "credit-balance-exhausted",
+        "insufficient-quota",
+    ]
+    assert answer.matched_codes == ("credit_balance_exhausted", "insufficient_quota")
+
+
+def test_unknown_codes_fall_back_to_words() -> None:
+    answer = default_index().search('{"error": {"code": "no_such_code", "message": "Rate limit"}}')
+
+    assert answer.matched_codes == ()
+    assert answer.matches[0].reason == "text"
+    assert answer.matches[0].entry.id == "rate-limit-exceeded"
+
+
+def test_limit_caps_matches_and_scores_decrease() -> None:
+    index = default_index()
+
+    assert index.search("api key", limit=0).matches == ()
+    answer = index.search("429 quota rate limit billing", limit=5)
+    scores = [match.score for match in answer.matches]
+    assert 1 <= len(scores) <= 5
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_topics_lists_every_entry_in_file_order() -> None:
+    assert default_index().topics() == load_entries()
+
+
+def test_default_index_is_built_once() -> None:
+    assert default_index() is default_index()
+
+
+# Arbitrary text, and text built from the characters error bodies are made of.
+QUERIES = st.one_of(
+    st.text(max_size=400),
+    st.text(alphabet="abcdeiklmnopqrstuy_.:'\"{}[], -*0123456789", max_size=400),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(query=QUERIES, limit=st.integers(min_value=1, max_value=10))
+def test_search_never_raises_and_respects_the_limit(query: str, limit: int) -> None:
+    answer = default_index().search(query, limit=limit)
+
+    assert len(answer.matches) <= limit
+    assert isinstance(answer.confident, bool)
+    assert answer.query == query
+    scores = [match.score for match in answer.matches]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "blob",
+    ["a" * 20_000, "a-" * 10_000, "a." * 10_000, "sk-" * 7_000, "1" * 20_000, "code: " * 4_000],
+)
+def test_huge_pastes_are_handled_in_linear_time(blob: str) -> None:
+    start = time.perf_counter()
+    default_index().search(blob)
+
+    assert time.perf_counter() - start < 0.5
+
+
+def test_search_stays_fast_with_ten_thousand_entries() -> None:
+    real = load_entries()
+    synthetic = [
+        Entry(
+            id=f"synthetic-{n}",
+            title=f"synthetic problem {n} widget{n % 97} gadget{n % 89}",
+            cause=f"cause {n} component{n % 83}",
+            fix="Do the thing.",
+            codes=(f"synthetic_code_{n}",),
+            symptoms=(f"widget{n % 97} broke at gadget{n % 89}",),
+            keywords=(f"component{n % 83}",),
+        )
+        for n in range(10_000 - len(real))
+    ]
+    index = TroubleshootingIndex([*real, *synthetic])
+    questions = ["insufficient_quota", "phone verification failed", "widget5 broke", "429"]
+
+    start = time.perf_counter()
+    for _ in range(25):
+        answers = [index.search(question) for question in questions]
+    per_query = (time.perf_counter() - start) / (25 * len(questions))
+
+    assert answers[0].matches[0].entry.id == "insufficient-quota"
+    assert answers[1].matches[0].entry.id == "phone-verification-failed"
+    assert index.search("synthetic_code_1234").matches[0].entry.id == "synthetic-1234"
+    assert per_query < 0.05  # generous: the postings walked are a few hundred, not 10,000
+
+
+def test_fold_and_stem_bring_variants_together() -> None:
+    assert fold("Clé Schlüssel TÉLÉPHONE") == "cle schlussel telephone"
+    assert {stem(word) for word in ("revoke", "revoked", "revoking", "revokes")} == {"revok"}
+    assert stem("exceeded") == stem("exceed") == "exceed"
+    assert stem("verification") == stem("verified") == "verify"
+
+
+def test_surface_words_drop_urls_masked_keys_and_ids() -> None:
+    words = surface_words(
+        "Incorrect API key provided: sk-proj-abc1****wxyz. See https://platform.openai.com/x "
+        "request req_1332ed8a813a4caaa2f0 org-abc123 gpt-4o 429"
+    )
+
+    assert words == [
+        *("incorrect", "api", "key", "provided", "key", "see", "request", "req"),
+        *("org", "gpt", "4o", "429"),
+    ]
+
+
+def test_normaliser_applies_words_and_phrases() -> None:
+    normaliser = Normaliser({"sms": "phone", "too many requests": "rate limit"})
+
+    assert normaliser.terms("SMS never arrives") == ["phon", "arriv"]
+    assert normaliser.terms("Too many requests!") == ["rat", "limit"]
