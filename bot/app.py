@@ -28,8 +28,7 @@ def build_bolt_app(settings: Settings, services: Services) -> App:
     )
     client = WebClient(token=token, base_url=settings.slack_api_url)
     app = App(
-        token=token,
-        client=client,
+        client=client,  # carries the token; Bolt reads it from there
         signing_secret=signing_secret,
         # Socket Mode requests are not signed; HTTP requests always are.
         request_verification_enabled=not settings.socket_mode,

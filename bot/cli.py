@@ -27,6 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("current", help="print the schema revision")
     downgrade = db_commands.add_parser("downgrade", help="revert to a revision")
     downgrade.add_argument("revision")
+    from bot.cli_keys import add_parsers
+
+    add_parsers(commands)
     return parser
 
 
@@ -38,6 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ask(args.question, as_json=args.json)
     if args.command == "db":
         return database_command(settings, args)
+    if args.command in ("keys", "keyring"):
+        from bot import cli_keys
+
+        return cli_keys.run(settings, args)
     from bot.runner import run
 
     return run(settings)

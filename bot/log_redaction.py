@@ -39,7 +39,7 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken format string must not leak its args
+        except Exception:
             message = str(record.msg)
         record.msg = redact(message)
         record.args = None
@@ -58,9 +58,7 @@ def configure_logging(level: str = "INFO", stream: object = None) -> None:
     root.setLevel(level.upper())
     if not root.handlers:
         handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        )
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     install_redaction(root)
 

@@ -39,9 +39,14 @@ def run(settings: Settings) -> int:
         return 3
 
     from bot.app import build_bolt_app, build_wsgi_app
+    from bot.keys.keyring import KeyringError
     from bot.services import Services
 
-    services = Services.build(settings, database)
+    try:
+        services = Services.build(settings, database)
+    except KeyringError as error:
+        print(f"openai-setup cannot start: {error}", file=sys.stderr)
+        return 4
     bolt_app = build_bolt_app(settings, services)
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler

@@ -8,6 +8,9 @@ from bot.config import Settings
 from bot.guide.model import Step
 from bot.guide.search import TroubleshootingIndex, default_index
 from bot.guide.steps import default_steps
+from bot.keys.keyring import Keyring, load_or_create_keyring
+from bot.keys.probe import OpenAIProbe
+from bot.keys.service import KeyService
 from bot.store.database import Database
 from bot.store.events import EventLedger
 from bot.store.progress import ProgressStore
@@ -21,9 +24,20 @@ class Services:
     events: EventLedger
     steps: tuple[Step, ...]
     troubleshooting: TroubleshootingIndex
+    keyring: Keyring
+    keys: KeyService
 
     @classmethod
     def build(cls, settings: Settings, database: Database) -> Services:
+        """Everything the listeners use; raises ``KeyringError`` on a bad keyring."""
+        keyring, _created = load_or_create_keyring(
+            settings.keyring_file, settings.data_dir / "keyring.json"
+        )
+        probe = OpenAIProbe(
+            base_url=settings.openai_base_url,
+            timeout=settings.openai_timeout_seconds,
+            model=settings.openai_test_model,
+        )
         return cls(
             settings=settings,
             database=database,
@@ -31,8 +45,14 @@ class Services:
             events=EventLedger(database),
             steps=default_steps(),
             troubleshooting=default_index(),
+            keyring=keyring,
+            keys=KeyService(database, keyring, probe, key_admins=settings.key_admin_ids),
         )
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Services:
+        # Bolt deep-copies the context for lazy listeners; these collaborators are shared.
+        return self
 
     @property
     def keys_enabled(self) -> bool:
-        return False
+        return True

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
-
+from fakes.openai_server import FakeOpenAI
 from fakes.slack_api import FakeSlack
 
 if TYPE_CHECKING:
@@ -20,10 +20,24 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 APP_ENVIRONMENT = (
-    "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID",
-    "SLACK_CLIENT_SECRET", "SLACK_API_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL",
-    "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "DATABASE_URL", "KEYRING_FILE", "KEY_ADMINS",
-    "HOST", "PORT", "LOG_LEVEL", "DATA_DIR",
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "SLACK_API_URL",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "OPENAI_ORG_ID",
+    "OPENAI_PROJECT_ID",
+    "OPENAI_CUSTOM_HEADERS",
+    "DATABASE_URL",
+    "KEYRING_FILE",
+    "KEY_ADMINS",
+    "HOST",
+    "PORT",
+    "LOG_LEVEL",
+    "DATA_DIR",
 )
 
 
@@ -84,9 +98,24 @@ def slack() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def app(slack: FakeSlack, database_url: str, tmp_path: Path) -> Iterator[RunningApp]:
+def fake_openai() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI(slow_seconds=10.0) as fake:
+        yield fake
+
+
+@pytest.fixture
+def app(
+    slack: FakeSlack, fake_openai: FakeOpenAI, database_url: str, tmp_path: Path
+) -> Iterator[RunningApp]:
     from support.running_app import RunningApp
 
-    running = RunningApp(slack, database_url, data_dir=tmp_path / "data")
+    running = RunningApp(
+        slack,
+        database_url,
+        data_dir=tmp_path / "data",
+        openai_base_url=fake_openai.base_url,
+        openai_timeout_seconds=1.0,
+        key_admins="U0KEYADMIN",
+    )
     yield running
     running.close()

@@ -11,13 +11,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_bot(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-            ) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("SLACK_", "OPENAI_", "DATABASE_URL", "KEYRING_"))}
+def run_bot(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "OPENAI_", "DATABASE_URL", "KEYRING_"))
+    }
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, text=True,
-        env={**clean, **(env or {})}, cwd=cwd or ROOT, timeout=60, check=False,
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env={**clean, **(env or {})},
+        cwd=cwd or ROOT,
+        timeout=60,
+        check=False,
     )
 
 

@@ -17,8 +17,7 @@ def test_forged_signature_is_rejected(app: RunningApp) -> None:
 
 def test_stale_timestamp_is_rejected(app: RunningApp) -> None:
     body = payloads.slash_command("", user_id="U0ALICE", response_url=app.next_response_url())
-    response = app.post(body, "application/x-www-form-urlencoded",
-                        timestamp=int(time.time()) - 600)
+    response = app.post(body, "application/x-www-form-urlencoded", timestamp=int(time.time()) - 600)
     assert response.status == 401
 
 
@@ -26,14 +25,20 @@ def test_body_altered_after_signing_is_rejected(app: RunningApp) -> None:
     body = payloads.slash_command("", user_id="U0ALICE", response_url=app.next_response_url())
     ts = str(int(time.time()))
     from slack_sdk.signature import SignatureVerifier
-
     from support.running_app import SIGNING_SECRET
 
     signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=ts, body=body)
     tampered = body.replace(b"U0ALICE", b"U0ADMIN")
-    response = http("POST", f"{app.url}/slack/events", tampered, {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature or ""})
+    response = http(
+        "POST",
+        f"{app.url}/slack/events",
+        tampered,
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature or "",
+        },
+    )
     assert response.status == 401
 
 

@@ -44,10 +44,15 @@ def test_url_encoded_and_json_escaped_keys() -> None:
     assert KEY not in redact(f'{{"value": "{KEY}"}}')
 
 
-@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
-               min_size=20, max_size=120),
-       st.sampled_from(["sk-", "sk-proj-", "sk-svcacct-", "sk-admin-"]),
-       st.text(max_size=40))
+@given(
+    st.text(
+        alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
+        min_size=20,
+        max_size=120,
+    ),
+    st.sampled_from(["sk-", "sk-proj-", "sk-svcacct-", "sk-admin-"]),
+    st.text(max_size=40),
+)
 def test_any_key_shape_is_redacted(secret: str, prefix: str, around: str) -> None:
     key = prefix + secret
     assert key not in redact(f"{around}{key}{around}")

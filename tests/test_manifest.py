@@ -52,4 +52,6 @@ def test_slash_command_home_and_socket_mode(manifest: dict) -> None:  # type: ig
     assert home["messages_tab_read_only_enabled"] is False
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
-    assert {"commands", "chat:write", "users:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "users:read"} <= set(
+        manifest["oauth_config"]["scopes"]["bot"]
+    )

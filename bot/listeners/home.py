@@ -9,6 +9,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.guide.model import Step
+from bot.listeners.actors import actor_for
+from bot.listeners.keys_views import home_keys
 from bot.services import Services
 from bot.store.progress import Person
 from bot.ui.guide import render_home, render_step
@@ -17,12 +19,22 @@ log = logging.getLogger(__name__)
 HOME_BLOCK_LIMIT = 100
 
 
-def home_view(services: Services, person: Person, open_step: Step | None = None) -> dict[str, Any]:
+def home_view(
+    services: Services,
+    person: Person,
+    open_step: Step | None = None,
+    keys_blocks: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     completed = services.progress.completed_steps(person)
-    view = render_home(services.steps, completed, keys_enabled=services.keys_enabled)
+    view = render_home(
+        services.steps, completed, keys_enabled=services.keys_enabled, extra_blocks=keys_blocks
+    )
     if open_step is not None:
         step_blocks = render_step(
-            open_step, services.steps, done=open_step.number in completed
+            open_step,
+            services.steps,
+            done=open_step.number in completed,
+            keys_enabled=services.keys_enabled,
         )
         blocks = [*step_blocks, {"type": "divider"}, *view["blocks"]]
         view = {**view, "blocks": blocks[:HOME_BLOCK_LIMIT]}
@@ -34,7 +46,9 @@ def publish_home(
 ) -> None:
     """Publish the Home tab; a failure is logged, never raised into the listener."""
     try:
-        client.views_publish(user_id=person.user_id, view=home_view(services, person, open_step))
+        keys_blocks = home_keys(services, actor_for(person, client))
+        view = home_view(services, person, open_step, keys_blocks)
+        client.views_publish(user_id=person.user_id, view=view)
     except SlackApiError as error:
         log.warning(
             "views.publish failed for user %s: %s", person.user_id, error.response.get("error")

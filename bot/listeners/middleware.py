@@ -22,20 +22,20 @@ def skip_retried_events(ledger: EventLedger) -> Callable[..., Any]:
     retry that lands on another replica is dropped too.
     """
 
-    def middleware(req: BoltRequest, resp: BoltResponse, next: Callable[[], Any]) -> Any:  # noqa: A002
+    def middleware(req: BoltRequest, resp: BoltResponse, next: Callable[[], Any]) -> Any:
         body = req.body if isinstance(req.body, dict) else {}
         event_id = body.get("event_id")
-        if body.get("type") == "event_callback" and isinstance(event_id, str):
-            if not ledger.claim(event_id, team_id=str(body.get("team_id") or "")):
-                log.info("skipping repeated delivery of event %s", event_id)
-                return BoltResponse(status=200, body="")
+        is_event = body.get("type") == "event_callback" and isinstance(event_id, str)
+        if is_event and not ledger.claim(str(event_id), team_id=str(body.get("team_id") or "")):
+            log.info("skipping repeated delivery of event %s", event_id)
+            return BoltResponse(status=200, body="")
         return next()
 
     return middleware
 
 
 def inject_services(services: Services) -> Callable[..., Any]:
-    def middleware(context: dict[str, Any], next: Callable[[], Any]) -> Any:  # noqa: A002
+    def middleware(context: dict[str, Any], next: Callable[[], Any]) -> Any:
         context["services"] = services
         return next()
 

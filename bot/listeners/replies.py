@@ -17,6 +17,6 @@ def reply_to_text(services: Services, text: str) -> list[dict[str, Any]]:
     if looks_like_openai_key(cleaned):
         return render_key_in_text_warning()
     if not cleaned or cleaned.lower() in HELP_WORDS:
-        return render_help(services.troubleshooting.topics())
+        return render_help(services.troubleshooting.topics(), steps=services.steps)
     answer = services.troubleshooting.search(cleaned)
-    return render_answer(answer, services.steps)
+    return render_answer(answer, services.steps, entries=services.troubleshooting.topics())

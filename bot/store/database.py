@@ -29,7 +29,7 @@ class Database:
         try:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-        except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
+        except Exception as error:
             log.warning("database ping failed: %s", type(error).__name__)
             return False
         return True

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -48,3 +57,77 @@ class ProcessedEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     team_id: Mapped[str] = mapped_column(SLACK_ID, default="")
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class KeyProject(Base):
+    """A team's project: the unit a stored OpenAI key belongs to."""
+
+    __tablename__ = "key_projects"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "team_id", "name_key", name="uq_project_name"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    enterprise_id: Mapped[str] = mapped_column(SLACK_ID, default="")
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    name: Mapped[str] = mapped_column(String(80))
+    # Lower-cased, space-folded name: "Prod API" and "prod  api" are one project.
+    name_key: Mapped[str] = mapped_column(String(80))
+    created_by: Mapped[str] = mapped_column(SLACK_ID)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProjectMaintainer(Base):
+    """A person allowed to set, replace, test and revoke one project's key."""
+
+    __tablename__ = "project_maintainers"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("key_projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    added_by: Mapped[str] = mapped_column(SLACK_ID)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StoredKey(Base):
+    """A project's one current OpenAI key, encrypted; only masked forms are kept beside it."""
+
+    __tablename__ = "stored_keys"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("key_projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    ciphertext: Mapped[str] = mapped_column(Text)
+    keyring_key_id: Mapped[str] = mapped_column(String(32), index=True)
+    masked: Mapped[str] = mapped_column(String(40))
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    openai_organization: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    openai_project: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    organization_hint: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    project_hint: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    set_by: Mapped[str] = mapped_column(SLACK_ID)
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # Bumped on every write: rotation only overwrites the row version it read.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class AuditEvent(Base):
+    """Who did what to which project's key, when, and how it ended. Never holds a secret."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_team_time", "enterprise_id", "team_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    enterprise_id: Mapped[str] = mapped_column(SLACK_ID, default="")
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    project_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(40))
+    fingerprint_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    detail: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

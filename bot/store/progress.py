@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.database import Database
+from bot.store.key_records import Workspace
 from bot.store.models import StepCompletion
 
 
@@ -19,6 +20,10 @@ class Person:
     enterprise_id: str
     team_id: str
     user_id: str
+
+    @property
+    def workspace(self) -> Workspace:
+        return Workspace(self.enterprise_id, self.team_id)
 
 
 class ProgressStore:
@@ -68,7 +73,7 @@ class ProgressStore:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _owned_by(person: Person) -> tuple:  # type: ignore[type-arg]
+def _owned_by(person: Person) -> tuple:
     return (
         StepCompletion.enterprise_id == person.enterprise_id,
         StepCompletion.team_id == person.team_id,

@@ -99,8 +99,15 @@ class FakeSlack:
         self.users[user_id] = user
         return user
 
-    def fail(self, method: str, status: int, body: dict[str, Any] | str, *, times: int = 1,
-             headers: dict[str, str] | None = None) -> None:
+    def fail(
+        self,
+        method: str,
+        status: int,
+        body: dict[str, Any] | str,
+        *,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         """Make the next ``times`` calls of ``method`` answer with this status and body."""
         with self._lock:
             self.faults.setdefault(method, []).append(
@@ -159,41 +166,73 @@ class FakeSlack:
     def answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         """The body Slack would send back for a successful call of ``method``."""
         if method == "auth.test":
-            return {"ok": True, "url": "https://example.slack.com/", "team": "Example",
-                    "user": "openai-setup", "team_id": self.team_id, "user_id": BOT_USER_ID,
-                    "bot_id": BOT_ID, "enterprise_id": self.enterprise_id,
-                    "is_enterprise_install": False}
+            return {
+                "ok": True,
+                "url": "https://example.slack.com/",
+                "team": "Example",
+                "user": "openai-setup",
+                "team_id": self.team_id,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "enterprise_id": self.enterprise_id,
+                "is_enterprise_install": False,
+            }
         if method == "chat.postMessage":
             ts = f"{time.time():.6f}"
-            return {"ok": True, "channel": params.get("channel"), "ts": ts,
-                    "message": {"type": "message", "text": params.get("text", ""), "ts": ts,
-                                "bot_id": BOT_ID, "user": BOT_USER_ID}}
+            return {
+                "ok": True,
+                "channel": params.get("channel"),
+                "ts": ts,
+                "message": {
+                    "type": "message",
+                    "text": params.get("text", ""),
+                    "ts": ts,
+                    "bot_id": BOT_ID,
+                    "user": BOT_USER_ID,
+                },
+            }
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{time.time():.6f}"}
         if method in {"views.publish", "views.open", "views.update", "views.push"}:
             view = params.get("view")
             view = json.loads(view) if isinstance(view, str) else dict(view or {})
             view_id = params.get("view_id") or self._next_id("V")
-            return {"ok": True, "view": {**view, "id": view_id, "team_id": self.team_id,
-                                         "hash": f"{int(time.time())}.{self._next_id('h')}"}}
+            return {
+                "ok": True,
+                "view": {
+                    **view,
+                    "id": view_id,
+                    "team_id": self.team_id,
+                    "hash": f"{int(time.time())}.{self._next_id('h')}",
+                },
+            }
         if method == "users.info":
             user = self.users.get(str(params.get("user")))
             if user is None:
                 return {"ok": False, "error": "user_not_found"}
-            return {"ok": True, "user": {"id": user.id, "team_id": user.team_id,
-                                         "name": user.id.lower(), "deleted": user.deleted,
-                                         "is_admin": user.is_admin, "is_owner": user.is_owner,
-                                         "is_bot": user.is_bot, "is_restricted": False}}
+            return {
+                "ok": True,
+                "user": {
+                    "id": user.id,
+                    "team_id": user.team_id,
+                    "name": user.id.lower(),
+                    "deleted": user.deleted,
+                    "is_admin": user.is_admin,
+                    "is_owner": user.is_owner,
+                    "is_bot": user.is_bot,
+                    "is_restricted": False,
+                },
+            }
         return {"ok": False, "error": "unknown_method"}
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass  # keep test output clean
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 params = _parse_body(raw, self.headers.get("Content-Type") or "")
@@ -214,8 +253,9 @@ class FakeSlack:
                     return
                 self._send(200, fake.answer(method, params))
 
-            def _send(self, status: int, body: dict[str, Any] | str,
-                      headers: dict[str, str] | None = None) -> None:
+            def _send(
+                self, status: int, body: dict[str, Any] | str, headers: dict[str, str] | None = None
+            ) -> None:
                 is_json = isinstance(body, dict)
                 data = json.dumps(body).encode() if is_json else str(body).encode()
                 self.send_response(status)

@@ -23,8 +23,9 @@ def button_ids(blocks: list[dict[str, Any]]) -> list[str]:
     return [str(button.get("action_id")) for button in buttons(blocks)]
 
 
-def find_button(blocks: list[dict[str, Any]], prefix: str, value: str | None = None
-                ) -> dict[str, Any]:
+def find_button(
+    blocks: list[dict[str, Any]], prefix: str, value: str | None = None
+) -> dict[str, Any]:
     for button in buttons(blocks):
         if str(button.get("action_id", "")).startswith(prefix) and (
             value is None or button.get("value") == value

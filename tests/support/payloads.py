@@ -13,9 +13,16 @@ TEAM_DOMAIN = "example"
 API_APP_ID = "A0OPENAI01"
 
 
-def slash_command(text: str, *, user_id: str, response_url: str, team_id: str = TEAM_ID,
-                  enterprise_id: str | None = None, channel_id: str = "C0GENERAL",
-                  command: str = "/openai-setup") -> bytes:
+def slash_command(
+    text: str,
+    *,
+    user_id: str,
+    response_url: str,
+    team_id: str = TEAM_ID,
+    enterprise_id: str | None = None,
+    channel_id: str = "C0GENERAL",
+    command: str = "/openai-setup",
+) -> bytes:
     """The form-encoded body of a slash command invocation."""
     fields = {
         "token": "legacy-verification-token",
@@ -38,18 +45,35 @@ def slash_command(text: str, *, user_id: str, response_url: str, team_id: str = 
     return urlencode(fields).encode()
 
 
-def block_actions(action_id: str, value: str, *, user_id: str, response_url: str,
-                  team_id: str = TEAM_ID, container: str = "message",
-                  view: dict[str, Any] | None = None, block_id: str = "b1") -> bytes:
+def block_actions(
+    action_id: str,
+    value: str,
+    *,
+    user_id: str,
+    response_url: str,
+    team_id: str = TEAM_ID,
+    container: str = "message",
+    view: dict[str, Any] | None = None,
+    block_id: str = "b1",
+) -> bytes:
     """A ``block_actions`` interaction, from an ephemeral message or from a view (Home)."""
-    action = {"action_id": action_id, "block_id": block_id, "type": "button",
-              "text": {"type": "plain_text", "text": "Button", "emoji": True},
-              "value": value, "action_ts": f"{time.time():.6f}"}
+    action = {
+        "action_id": action_id,
+        "block_id": block_id,
+        "type": "button",
+        "text": {"type": "plain_text", "text": "Button", "emoji": True},
+        "value": value,
+        "action_ts": f"{time.time():.6f}",
+    }
     payload: dict[str, Any] = {
         "type": "block_actions",
         "team": {"id": team_id, "domain": TEAM_DOMAIN},
-        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(),
-                 "team_id": team_id},
+        "user": {
+            "id": user_id,
+            "username": user_id.lower(),
+            "name": user_id.lower(),
+            "team_id": team_id,
+        },
         "api_app_id": API_APP_ID,
         "token": "legacy-verification-token",
         "trigger_id": f"{int(time.time())}.{uuid.uuid4().hex}",
@@ -58,21 +82,32 @@ def block_actions(action_id: str, value: str, *, user_id: str, response_url: str
         "actions": [action],
     }
     if container == "message":
-        payload["container"] = {"type": "message", "message_ts": "1700000000.000100",
-                                "channel_id": "C0GENERAL", "is_ephemeral": True}
+        payload["container"] = {
+            "type": "message",
+            "message_ts": "1700000000.000100",
+            "channel_id": "C0GENERAL",
+            "is_ephemeral": True,
+        }
         payload["channel"] = {"id": "C0GENERAL", "name": "general"}
         payload["response_url"] = response_url
     else:
         home = view or {"type": "home", "blocks": []}
-        home = {"id": "VHOME00001", "team_id": team_id, "hash": "1700000000.abc",
-                "private_metadata": "", "callback_id": "", **home}
+        home = {
+            "id": "VHOME00001",
+            "team_id": team_id,
+            "hash": "1700000000.abc",
+            "private_metadata": "",
+            "callback_id": "",
+            **home,
+        }
         payload["container"] = {"type": "view", "view_id": home["id"]}
         payload["view"] = home
     return urlencode({"payload": json.dumps(payload)}).encode()
 
 
-def event_callback(event: dict[str, Any], *, team_id: str = TEAM_ID,
-                   event_id: str | None = None) -> bytes:
+def event_callback(
+    event: dict[str, Any], *, team_id: str = TEAM_ID, event_id: str | None = None
+) -> bytes:
     """An Events API ``event_callback`` envelope around ``event``."""
     envelope = {
         "token": "legacy-verification-token",
@@ -82,27 +117,128 @@ def event_callback(event: dict[str, Any], *, team_id: str = TEAM_ID,
         "type": "event_callback",
         "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
         "event_time": int(time.time()),
-        "authorizations": [{"enterprise_id": None, "team_id": team_id, "user_id": "UBOT0001",
-                            "is_bot": True, "is_enterprise_install": False}],
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": team_id,
+                "user_id": "UBOT0001",
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
         "is_ext_shared_channel": False,
         "event_context": f"4-{uuid.uuid4().hex}",
     }
     return json.dumps(envelope).encode()
 
 
-def message_im(text: str, *, user_id: str, channel: str = "D0DIRECT1",
-               **extra: Any) -> dict[str, Any]:
-    return {"type": "message", "channel": channel, "user": user_id, "text": text,
-            "ts": f"{time.time():.6f}", "event_ts": f"{time.time():.6f}", "channel_type": "im",
-            **extra}
+def message_im(
+    text: str, *, user_id: str, channel: str = "D0DIRECT1", **extra: Any
+) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "channel": channel,
+        "user": user_id,
+        "text": text,
+        "ts": f"{time.time():.6f}",
+        "event_ts": f"{time.time():.6f}",
+        "channel_type": "im",
+        **extra,
+    }
 
 
-def app_mention(text: str, *, user_id: str, channel: str = "C0GENERAL",
-                ts: str = "1700000001.000200", **extra: Any) -> dict[str, Any]:
-    return {"type": "app_mention", "user": user_id, "text": text, "ts": ts,
-            "channel": channel, "event_ts": ts, **extra}
+def app_mention(
+    text: str,
+    *,
+    user_id: str,
+    channel: str = "C0GENERAL",
+    ts: str = "1700000001.000200",
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "type": "app_mention",
+        "user": user_id,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        **extra,
+    }
 
 
 def app_home_opened(user_id: str, tab: str = "home") -> dict[str, Any]:
-    return {"type": "app_home_opened", "user": user_id, "channel": "D0DIRECT1", "tab": tab,
-            "event_ts": f"{time.time():.6f}"}
+    return {
+        "type": "app_home_opened",
+        "user": user_id,
+        "channel": "D0DIRECT1",
+        "tab": tab,
+        "event_ts": f"{time.time():.6f}",
+    }
+
+
+def key_modal_values(
+    project: str,
+    api_key: str,
+    *,
+    organization: str = "",
+    openai_project: str = "",
+    check_billing: bool = True,
+) -> dict[str, Any]:
+    """``view.state.values`` of the key dialog as Slack sends it on submit."""
+
+    def text_input(value: str) -> dict[str, Any]:
+        return {"value": {"type": "plain_text_input", "value": value or None}}
+
+    option = {"text": {"type": "plain_text", "text": "Say hello"}, "value": "yes"}
+    return {
+        "project": text_input(project),
+        "api_key": text_input(api_key),
+        "organization": text_input(organization),
+        "openai_project": text_input(openai_project),
+        "check_billing": {
+            "value": {"type": "checkboxes", "selected_options": [option] if check_billing else []}
+        },
+    }
+
+
+def view_submission(
+    values: dict[str, Any],
+    *,
+    user_id: str,
+    team_id: str = TEAM_ID,
+    callback_id: str = "api_key_modal",
+    view_id: str | None = None,
+    private_metadata: str = "",
+) -> bytes:
+    """A ``view_submission`` interaction for a modal with these input values."""
+    payload = {
+        "type": "view_submission",
+        "team": {"id": team_id, "domain": TEAM_DOMAIN},
+        "user": {
+            "id": user_id,
+            "username": user_id.lower(),
+            "name": user_id.lower(),
+            "team_id": team_id,
+        },
+        "api_app_id": API_APP_ID,
+        "token": "legacy-verification-token",
+        "trigger_id": f"{int(time.time())}.{uuid.uuid4().hex}",
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "view": {
+            "id": view_id or f"V{uuid.uuid4().hex[:10].upper()}",
+            "team_id": team_id,
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": private_metadata,
+            "title": {"type": "plain_text", "text": "OpenAI API key"},
+            "blocks": [],
+            "state": {"values": values},
+            "hash": "1700000000.zzz",
+            "root_view_id": None,
+            "app_id": API_APP_ID,
+            "bot_id": "B0001",
+        },
+        "response_urls": [],
+    }
+    return urlencode({"payload": json.dumps(payload)}).encode()

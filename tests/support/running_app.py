@@ -10,6 +10,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+from fakes.slack_api import FakeSlack
 from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 
@@ -18,7 +19,6 @@ from bot.config import Settings
 from bot.services import Services
 from bot.store.database import Database
 from bot.store.schema import ensure_schema
-from fakes.slack_api import FakeSlack
 from support import payloads
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
@@ -39,9 +39,16 @@ class HttpResponse:
         return self.body.decode("utf-8", "replace")
 
 
-def http(method: str, url: str, body: bytes | None = None,
-         headers: dict[str, str] | None = None, timeout: float = 10.0) -> HttpResponse:
-    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+def http(
+    method: str,
+    url: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10.0,
+) -> HttpResponse:
+    request = urllib.request.Request(  # noqa: S310 - tests only talk to loopback
+        url, data=body, method=method, headers=headers or {}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return HttpResponse(response.status, response.read(), dict(response.headers))
@@ -68,7 +75,8 @@ class RunningApp:
         self._server = create_server(
             build_wsgi_app(self.bolt, self.services), host="127.0.0.1", port=0, threads=8
         )
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
         self._responses = 0
 
@@ -76,19 +84,36 @@ class RunningApp:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.effective_port}"  # type: ignore[union-attr]
 
+    def _serve(self) -> None:
+        # waitress's own run() cannot be stopped from another thread; poll in short slices.
+        while not self._stopping.is_set():
+            self._server.asyncore.loop(timeout=0.05, map=self._server._map, count=1)
+
     def close(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=5)
         self._server.close()
         self.bolt.listener_runner.listener_executor.shutdown(wait=True)
         self.database.dispose()
 
     # --- signed requests -------------------------------------------------------------------
-    def post(self, body: bytes, content_type: str, *, timestamp: int | None = None,
-             secret: str = SIGNING_SECRET, extra_headers: dict[str, str] | None = None
-             ) -> HttpResponse:
+    def post(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        secret: str = SIGNING_SECRET,
+        extra_headers: dict[str, str] | None = None,
+    ) -> HttpResponse:
         ts = str(timestamp if timestamp is not None else int(time.time()))
         signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
-        headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts,
-                   "X-Slack-Signature": signature or "", **(extra_headers or {})}
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature or "",
+            **(extra_headers or {}),
+        }
         return http("POST", f"{self.url}/slack/events", body, headers)
 
     def next_response_url(self) -> str:
@@ -96,18 +121,40 @@ class RunningApp:
         return self.slack.response_url(f"r{self._responses}")
 
     def command(self, text: str, *, user_id: str = "U0ALICE", **kwargs: Any) -> HttpResponse:
-        body = payloads.slash_command(text, user_id=user_id,
-                                      response_url=self.next_response_url(), **kwargs)
+        body = payloads.slash_command(
+            text, user_id=user_id, response_url=self.next_response_url(), **kwargs
+        )
         return self.post(body, "application/x-www-form-urlencoded")
 
-    def action(self, action_id: str, value: str, *, user_id: str = "U0ALICE",
-               **kwargs: Any) -> HttpResponse:
-        body = payloads.block_actions(action_id, value, user_id=user_id,
-                                      response_url=self.next_response_url(), **kwargs)
+    def action(
+        self, action_id: str, value: str, *, user_id: str = "U0ALICE", **kwargs: Any
+    ) -> HttpResponse:
+        body = payloads.block_actions(
+            action_id, value, user_id=user_id, response_url=self.next_response_url(), **kwargs
+        )
         return self.post(body, "application/x-www-form-urlencoded")
 
-    def event(self, event: dict[str, Any], *, event_id: str | None = None,
-              retry_num: int | None = None, **kwargs: Any) -> HttpResponse:
+    def submit_key(
+        self,
+        project: str,
+        api_key: str,
+        *,
+        user_id: str = "U0ALICE",
+        view_id: str | None = None,
+        **kwargs: Any,
+    ) -> HttpResponse:
+        values = payloads.key_modal_values(project, api_key, **kwargs)
+        body = payloads.view_submission(values, user_id=user_id, view_id=view_id)
+        return self.post(body, "application/x-www-form-urlencoded")
+
+    def event(
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        **kwargs: Any,
+    ) -> HttpResponse:
         body = payloads.event_callback(event, event_id=event_id, **kwargs)
         headers = {}
         if retry_num is not None:

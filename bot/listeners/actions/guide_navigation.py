@@ -29,7 +29,7 @@ def open_step(
     if step is None:
         return
     done = step.number in services.progress.completed_steps(person)
-    blocks = render_step(step, services.steps, done=done)
+    blocks = render_step(step, services.steps, done=done, keys_enabled=services.keys_enabled)
     show_in_place(body, respond, client, services, person, blocks, open_step=step)
 
 
@@ -52,12 +52,17 @@ def show_help(
 ) -> None:
     ack()
     services = services_of(context)
-    blocks = render_help(services.troubleshooting.topics())
+    blocks = render_help(services.troubleshooting.topics(), steps=services.steps)
     if body.get("view", {}).get("type") == "home":
         # Help is long; on Home it goes to the person's DM with the app instead.
         publish_home(client, services, person_of(context))
-        client.chat_postMessage(channel=person_of(context).user_id, blocks=blocks,
-                                text="Troubleshooting topics")
+        client.chat_postMessage(
+            channel=person_of(context).user_id, blocks=blocks, text="Troubleshooting topics"
+        )
         return
-    respond(replace_original=True, response_type="ephemeral", text="Troubleshooting topics",
-            blocks=blocks)
+    respond(
+        replace_original=True,
+        response_type="ephemeral",
+        text="Troubleshooting topics",
+        blocks=blocks,
+    )

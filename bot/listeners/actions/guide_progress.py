@@ -13,18 +13,38 @@ from bot.listeners.home import publish_home
 from bot.ui.guide import render_step
 
 
-def mark_done(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext,
-              client: WebClient, respond: Respond) -> None:
+def mark_done(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+) -> None:
     _set_done(ack, body, action, context, client, respond, done=True)
 
 
-def mark_undone(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext,
-                client: WebClient, respond: Respond) -> None:
+def mark_undone(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+) -> None:
     _set_done(ack, body, action, context, client, respond, done=False)
 
 
-def _set_done(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext,
-              client: WebClient, respond: Respond, *, done: bool) -> None:
+def _set_done(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+    *,
+    done: bool,
+) -> None:
     ack()
     services = services_of(context)
     person = person_of(context)
@@ -35,7 +55,7 @@ def _set_done(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: B
         services.progress.mark_done(person, step.number)
     else:
         services.progress.mark_undone(person, step.number)
-    blocks = render_step(step, services.steps, done=done)
+    blocks = render_step(step, services.steps, done=done, keys_enabled=services.keys_enabled)
     show_in_place(body, respond, client, services, person, blocks, open_step=step)
     if not clicked_on_home(body):
         publish_home(client, services, person)

@@ -32,8 +32,9 @@ def show_in_place(
     if clicked_on_home(body):
         publish_home(client, services, person, open_step)
         return
-    respond(replace_original=True, response_type="ephemeral", text=fallback_text(blocks),
-            blocks=blocks)
+    respond(
+        replace_original=True, response_type="ephemeral", text=fallback_text(blocks), blocks=blocks
+    )
 
 
 def step_from_value(services: Services, value: str | None) -> Step | None:

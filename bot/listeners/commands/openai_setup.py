@@ -1,35 +1,45 @@
-"""``/openai-setup [step | help | question]``: every answer is private to the caller."""
+"""``/openai-setup [step | help | key [project] | keys | audit [project] | question]``.
+
+Every answer is private to the caller (ephemeral). Text that looks like an OpenAI key is
+refused before anything else, so a key is never echoed whatever surrounds it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
 
 from bot.guide.steps import find_step
 from bot.keys.key_format import looks_like_openai_key
+from bot.listeners.commands.team_keys import KEY_COMMANDS
 from bot.listeners.context import person_of, services_of
 from bot.listeners.replies import reply_to_text
 from bot.ui.answers import fallback_text, render_key_in_text_warning
 from bot.ui.guide import render_overview, render_step
 
 
-def handle_openai_setup(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+def handle_openai_setup(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
     services = services_of(context)
     text = (command.get("text") or "").strip()
+    word, _, rest = text.partition(" ")
     if looks_like_openai_key(text):
-        # Checked before anything else: a key must never be echoed, whatever surrounds it.
         blocks = render_key_in_text_warning()
+    elif word.lower() in KEY_COMMANDS:
+        KEY_COMMANDS[word.lower()](ack, command, context, client, rest.strip())
+        return
     elif not text:
-        person = person_of(context)
         blocks = render_overview(
             services.steps,
-            services.progress.completed_steps(person),
+            services.progress.completed_steps(person_of(context)),
             keys_enabled=services.keys_enabled,
         )
     elif (step := find_step(text, services.steps)) is not None:
         done = step.number in services.progress.completed_steps(person_of(context))
-        blocks = render_step(step, services.steps, done=done)
+        blocks = render_step(step, services.steps, done=done, keys_enabled=services.keys_enabled)
     else:
         blocks = reply_to_text(services, text)
     ack(response_type="ephemeral", text=fallback_text(blocks), blocks=blocks)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from support.blocks import all_text, find_button
+from support.running_app import RunningApp
+
 from bot.guide.steps import default_steps
 from bot.store.progress import Person
 from bot.ui import actions
-from support.blocks import all_text, find_button
-from support.running_app import RunningApp
 
 STEPS = default_steps()
 ALICE = Person(enterprise_id="", team_id="T0001", user_id="U0ALICE")

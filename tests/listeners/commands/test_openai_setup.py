@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from support.blocks import all_text, button_ids, find_button, response_blocks
+from support.running_app import RunningApp
 
 from bot.guide.steps import default_steps
 from bot.ui import actions
-from support.blocks import all_text, button_ids, find_button, response_blocks
-from support.running_app import RunningApp
 
 STEPS = default_steps()
 
@@ -35,8 +35,19 @@ def test_overview_shows_progress_after_marking_done(app: RunningApp) -> None:
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("1", 1), ("prereqs", 1), ("signup", 2), ("phone", 3), ("4", 4), ("credit", 5),
-     ("billing", 5), ("test", 6), ("next", 7), ("step 3", 3), ("Playground", 6)],
+    [
+        ("1", 1),
+        ("prereqs", 1),
+        ("signup", 2),
+        ("phone", 3),
+        ("4", 4),
+        ("credit", 5),
+        ("billing", 5),
+        ("test", 6),
+        ("next", 7),
+        ("step 3", 3),
+        ("Playground", 6),
+    ],
 )
 def test_step_by_number_or_name(app: RunningApp, text: str, number: int) -> None:
     blocks = response_blocks(app.command(text).body)
@@ -66,7 +77,7 @@ def test_help_lists_topics(app: RunningApp) -> None:
 @pytest.mark.parametrize(
     ("question", "entry_fragment"),
     [
-        ("invalid_request_error: Billing hard limit reached", "billing_hard_limit"),
+        ("invalid_request_error: Billing hard limit reached", "billing-hard-limit"),
         ("Unable to verify phone", "phone"),
         ("my key leaked publicly on github", "leak"),
     ],
@@ -84,9 +95,16 @@ def test_guide_troubleshooting_rows(app: RunningApp, question: str, entry_fragme
 
 
 def test_pasted_error_body_matches_by_code(app: RunningApp) -> None:
-    body = json.dumps({"error": {"message": "You exceeded your current quota, please check...",
-                                 "type": "insufficient_quota", "param": None,
-                                 "code": "insufficient_quota"}})
+    body = json.dumps(
+        {
+            "error": {
+                "message": "You exceeded your current quota, please check...",
+                "type": "insufficient_quota",
+                "param": None,
+                "code": "insufficient_quota",
+            }
+        }
+    )
     answer = app.services.troubleshooting.search(body)
     assert answer.matches[0].reason == "code"
     text = all_text(response_blocks(app.command(body).body))

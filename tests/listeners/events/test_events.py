@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot.store.progress import Person
 from support import payloads
 from support.blocks import all_text
 from support.running_app import RunningApp
+
+from bot.store.progress import Person
 
 ALICE = Person(enterprise_id="", team_id="T0001", user_id="U0ALICE")
 
@@ -49,8 +50,9 @@ def test_bot_messages_and_edits_are_ignored(app: RunningApp) -> None:
 
 
 def test_mention_is_answered_in_thread(app: RunningApp) -> None:
-    event = payloads.app_mention("<@UBOT0001> billing hard limit reached", user_id="U0ALICE",
-                                 ts="1700000001.000200")
+    event = payloads.app_mention(
+        "<@UBOT0001> billing hard limit reached", user_id="U0ALICE", ts="1700000001.000200"
+    )
     app.event(event)
     (call,) = app.slack.wait_for("chat.postMessage")
     assert call.params["thread_ts"] == "1700000001.000200"

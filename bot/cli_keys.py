@@ -1,0 +1,138 @@
+"""Operator commands for keys: ``keys list|export|rotate`` and ``keyring add|retire``.
+
+Plaintext keys leave the app only here (``keys export``), on the operator's terminal, and
+every export is audited.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+from bot.keys.crypto import DecryptionError
+from bot.keys.keyring import Keyring, KeyringError, load_or_create_keyring
+from bot.keys.probe import OpenAIProbe
+from bot.keys.rotation import rotate_all, rows_using
+from bot.keys.service import KeyService
+from bot.store.database import Database
+from bot.store.key_records import Workspace
+from bot.store.schema import ensure_schema
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    keys = commands.add_parser("keys", help="the team keys stored by the app")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True)
+    listing = keys_commands.add_parser("list", help="projects and masked keys of a team")
+    _workspace_arguments(listing)
+    listing.add_argument("--json", action="store_true")
+    export = keys_commands.add_parser("export", help="print a project's key (audited)")
+    _workspace_arguments(export)
+    export.add_argument("--project", required=True)
+    export.add_argument("--format", choices=["plain", "env"], default="plain")
+    rotate = keys_commands.add_parser("rotate", help="re-encrypt every key under the active key")
+    rotate.add_argument("--batch-size", type=int, default=500)
+
+    keyring = commands.add_parser("keyring", help="the encryption keyring")
+    keyring_commands = keyring.add_subparsers(dest="keyring_command", required=True)
+    keyring_commands.add_parser("add", help="add a new active key (older ones stay readable)")
+    retire = keyring_commands.add_parser("retire", help="remove a key no row uses any more")
+    retire.add_argument("key_id")
+
+
+def _workspace_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--team", required=True, help="Slack team id, e.g. T0123ABCD")
+    parser.add_argument("--enterprise", default="", help="Enterprise Grid id, if any")
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        keyring_path = settings.keyring_file or settings.data_dir / "keyring.json"
+        keyring, _ = load_or_create_keyring(settings.keyring_file, keyring_path)
+        database = Database(settings.resolved_database_url)
+        ensure_schema(database)
+        if args.command == "keyring":
+            return _keyring(args, keyring, keyring_path, database)
+        service = KeyService(database, keyring, OpenAIProbe(), key_admins=frozenset())
+        if args.keys_command == "list":
+            return _list(service, Workspace(args.enterprise, args.team), as_json=args.json)
+        if args.keys_command == "export":
+            return _export(service, Workspace(args.enterprise, args.team), args)
+        report = rotate_all(database, keyring, batch_size=args.batch_size)
+        print(report.summary())
+        return 1 if report.unreadable else 0
+    except KeyringError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 4
+
+
+def _list(service: KeyService, workspace: Workspace, *, as_json: bool) -> int:
+    projects = service.list_projects(workspace)
+    rows = [
+        {
+            "project": project.name,
+            "key": project.key.masked if project.key else None,
+            "status": project.key.status if project.key else "no key",
+            "set_by": project.key.set_by if project.key else None,
+            "last_checked_at": (
+                project.key.last_checked_at.isoformat()
+                if project.key and project.key.last_checked_at
+                else None
+            ),
+            "openai_organization": project.key.openai_organization if project.key else None,
+            "openai_project": project.key.openai_project if project.key else None,
+        }
+        for project in projects
+    ]
+    if as_json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            print(f"{row['project']}\t{row['key'] or '-'}\t{row['status']}")
+    return 0
+
+
+def _export(service: KeyService, workspace: Workspace, args: argparse.Namespace) -> int:
+    try:
+        api_key = service.export(workspace, args.project)
+    except LookupError:
+        print(
+            f"error: team {args.team} has no stored key for project {args.project!r}",
+            file=sys.stderr,
+        )
+        return 1
+    except DecryptionError:
+        print(
+            f"error: the stored key of {args.project!r} cannot be decrypted with this "
+            "keyring (tampered, or KEYRING_FILE is not the keyring it was stored with)",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"OPENAI_API_KEY={shlex.quote(api_key)}" if args.format == "env" else api_key)
+    return 0
+
+
+def _keyring(args: argparse.Namespace, keyring: Keyring, path: Path, database: Database) -> int:
+    if args.keyring_command == "add":
+        key_id = keyring.add_key()
+        keyring.save(path)
+        print(
+            f"added key {key_id}; it is now active. Run `python -m bot keys rotate` to "
+            "re-encrypt the stored keys under it."
+        )
+        return 0
+    in_use = rows_using(database, args.key_id)
+    if in_use:
+        print(
+            f"error: {in_use} stored keys still use {args.key_id}; run "
+            "`python -m bot keys rotate` first",
+            file=sys.stderr,
+        )
+        return 1
+    keyring.retire(args.key_id)
+    keyring.save(path)
+    print(f"retired key {args.key_id}")
+    return 0

@@ -1,0 +1,123 @@
+"""Buttons on the team's keys: Submit / Replace (open the dialog), Test, Revoke."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.keys.service import KeyResult, Verdict
+from bot.listeners.actions.in_place import clicked_on_home
+from bot.listeners.actors import actor_of
+from bot.listeners.context import person_of, services_of
+from bot.listeners.home import publish_home
+from bot.listeners.keys_views import keys_list_blocks
+from bot.ui.answers import fallback_text
+from bot.ui.keys import (
+    render_key_modal,
+    render_key_unreadable,
+    render_not_found,
+    render_refused,
+    render_revoked,
+    render_test_result,
+)
+
+
+def open_key_modal(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
+) -> None:
+    ack()
+    project = (action.get("value") or "").strip()
+    client.views_open(trigger_id=body["trigger_id"], view=render_key_modal(project or None))
+
+
+def replace_key(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    ack()
+    project = _project_id(action)
+    services = services_of(context)
+    row = services.keys.project(person_of(context).workspace, project) if project else None
+    # An id from another workspace finds nothing here: the dialog opens without a name.
+    client.views_open(
+        trigger_id=body["trigger_id"], view=render_key_modal(row.name if row else None)
+    )
+
+
+def test_key(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    ack()
+    services = services_of(context)
+    project_id = _project_id(action)
+    actor = actor_of(context, client)
+    result = services.keys.test(actor, project_id) if project_id else None
+    blocks = _result_blocks(result, services.steps, tested=True)
+    _show(body, respond, client, context, blocks)
+
+
+def revoke_key(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    ack()
+    services = services_of(context)
+    project_id = _project_id(action)
+    actor = actor_of(context, client)
+    result = services.keys.revoke(actor, project_id) if project_id else None
+    blocks = _result_blocks(result, services.steps, tested=False)
+    _show(body, respond, client, context, blocks)
+
+
+def _result_blocks(result: KeyResult | None, steps: Any, *, tested: bool) -> list[dict[str, Any]]:
+    if result is None or result.verdict is Verdict.NOT_FOUND:
+        return render_not_found()
+    if result.verdict is Verdict.REFUSED:
+        return render_refused(result.project_name)
+    if result.verdict is Verdict.UNREADABLE:
+        return render_key_unreadable(result.project_name)
+    if tested and result.validation is not None:
+        return render_test_result(
+            result.project_name, result.masked or "", result.validation, steps
+        )
+    return render_revoked(result.project_name, result.masked or "")
+
+
+def _show(
+    body: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    context: BoltContext,
+    blocks: list[dict[str, Any]],
+) -> None:
+    """The outcome above a fresh list, in place; on Home, re-publish and send it by DM."""
+    services = services_of(context)
+    person = person_of(context)
+    if clicked_on_home(body):
+        publish_home(client, services, person)
+        client.chat_postMessage(channel=person.user_id, blocks=blocks, text=fallback_text(blocks))
+        return
+    listing = keys_list_blocks(services, actor_of(context, client))
+    combined = [*blocks, {"type": "divider"}, *listing][:50]
+    respond(
+        replace_original=True,
+        response_type="ephemeral",
+        text=fallback_text(blocks),
+        blocks=combined,
+    )
+    publish_home(client, services, person)
+
+
+def _project_id(action: dict[str, Any]) -> int | None:
+    value = str(action.get("value") or "").strip()
+    return int(value) if value.isdigit() and len(value) < 12 else None
