@@ -64,3 +64,34 @@ def test_db_upgrade_and_current(tmp_path: Path) -> None:
     assert upgraded.returncode == 0, upgraded.stderr
     current = run_bot("db", "current", env={"DATABASE_URL": url})
     assert current.stdout.strip() == upgraded.stdout.split()[-1]
+
+
+def test_bad_keyring_refuses_to_start_without_showing_it(tmp_path: Path) -> None:
+    keyring = tmp_path / "keyring.json"
+    secret_material = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo="
+    keyring.write_text('{"version": 1, "active": "k1", "keys": {"k1": "' + secret_material + '"}}')
+    result = run_bot(env={"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SIGNING_SECRET": "s",
+                          "KEYRING_FILE": str(keyring),
+                          "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    assert result.returncode == 4
+    assert "KEYRING_FILE" in result.stderr
+    assert secret_material not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_keyring_add_rotate_retire_and_list(tmp_path: Path) -> None:
+    from bot.keys.keyring import Keyring
+
+    env = {"DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    listed = run_bot("keys", "list", "--team", "T0001", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == []
+    first = Keyring.load(tmp_path / "keyring.json").active_id
+    added = run_bot("keyring", "add", env=env)
+    assert added.returncode == 0, added.stderr
+    assert Keyring.load(tmp_path / "keyring.json").active_id != first
+    rotated = run_bot("keys", "rotate", env=env)
+    assert "rotated 0" in rotated.stdout
+    retired = run_bot("keyring", "retire", first, env=env)
+    assert retired.returncode == 0, retired.stderr
+    assert first not in Keyring.load(tmp_path / "keyring.json").key_ids

@@ -13,6 +13,7 @@ from bot.listeners.actors import actor_of
 from bot.listeners.context import person_of, services_of
 from bot.listeners.home import publish_home
 from bot.listeners.keys_views import keys_list_blocks
+from bot.ui import blocks as block_kit
 from bot.ui.answers import fallback_text
 from bot.ui.keys import (
     render_key_modal,
@@ -22,6 +23,8 @@ from bot.ui.keys import (
     render_revoked,
     render_test_result,
 )
+from bot.ui.messages import text
+from bot.ui.mrkdwn import MAX_BLOCKS_MESSAGE
 
 
 def open_key_modal(
@@ -108,7 +111,10 @@ def _show(
         client.chat_postMessage(channel=person.user_id, blocks=blocks, text=fallback_text(blocks))
         return
     listing = keys_list_blocks(services, actor_of(context, client))
-    combined = [*blocks, {"type": "divider"}, *listing][:50]
+    combined = [*blocks, {"type": "divider"}, *listing]
+    if len(combined) > MAX_BLOCKS_MESSAGE:
+        # A long list would lose its footer if cut: point to the command instead.
+        combined = [*blocks, block_kit.context(text("keys.list_elsewhere"))]
     respond(
         replace_original=True,
         response_type="ephemeral",

@@ -1,0 +1,51 @@
+"""Action ids of the buttons the views render, and the patterns listeners register.
+
+Slack wants action ids unique within a message, so when a message holds several buttons of
+one kind they get a numeric suffix: ``guide_open_step:3``. The suffix only keeps ids apart;
+listeners read what to do from the button's ``value`` and match the id with the patterns
+below, e.g. ``app.action(OPEN_STEP_PATTERN)(open_step)``.
+"""
+
+from __future__ import annotations
+
+import re
+
+OPEN_STEP = "guide_open_step"  # value: the step number, e.g. "3"
+MARK_DONE = "guide_mark_done"  # value: the step number
+MARK_UNDONE = "guide_mark_undone"  # value: the step number
+SHOW_OVERVIEW = "guide_show_overview"  # no value
+SHOW_HELP = "guide_show_help"  # no value
+OPEN_KEY_MODAL = "keys_open_modal"  # value: a project name, or absent when none is known
+KEYS_TEST = "keys_test"  # value: the project id, e.g. "12"
+KEYS_REPLACE = "keys_replace"  # value: the project id
+KEYS_REVOKE = "keys_revoke"  # value: the project id (the button asks for confirmation)
+
+
+def _pattern(base: str) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(base)}(:\d+)?$")
+
+
+OPEN_STEP_PATTERN = _pattern(OPEN_STEP)
+MARK_DONE_PATTERN = _pattern(MARK_DONE)
+MARK_UNDONE_PATTERN = _pattern(MARK_UNDONE)
+SHOW_OVERVIEW_PATTERN = _pattern(SHOW_OVERVIEW)
+SHOW_HELP_PATTERN = _pattern(SHOW_HELP)
+OPEN_KEY_MODAL_PATTERN = _pattern(OPEN_KEY_MODAL)
+KEYS_TEST_PATTERN = _pattern(KEYS_TEST)
+KEYS_REPLACE_PATTERN = _pattern(KEYS_REPLACE)
+KEYS_REVOKE_PATTERN = _pattern(KEYS_REVOKE)
+
+
+def action_id(base: str, suffix: int | None = None) -> str:
+    """``base`` alone, or ``base:suffix`` when a message holds several such buttons."""
+    return base if suffix is None else f"{base}:{suffix}"
+
+
+def step_number(value: str | None) -> int | None:
+    """The step number carried in a button value, or None when it is not a plain number."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value.isdigit() or not value.isascii() or len(value) > 3:
+        return None
+    return int(value)
