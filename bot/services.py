@@ -30,9 +30,8 @@ class Services:
     @classmethod
     def build(cls, settings: Settings, database: Database) -> Services:
         """Everything the listeners use; raises ``KeyringError`` on a bad keyring."""
-        keyring, _created = load_or_create_keyring(
-            settings.keyring_file, settings.data_dir / "keyring.json"
-        )
+        keyring_path = settings.keyring_file or settings.data_dir / "keyring.json"
+        keyring, _created = load_or_create_keyring(settings.keyring_file, keyring_path)
         probe = OpenAIProbe(
             base_url=settings.openai_base_url,
             timeout=settings.openai_timeout_seconds,
@@ -46,7 +45,13 @@ class Services:
             steps=default_steps(),
             troubleshooting=default_index(),
             keyring=keyring,
-            keys=KeyService(database, keyring, probe, key_admins=settings.key_admin_ids),
+            keys=KeyService(
+                database,
+                keyring,
+                probe,
+                key_admins=settings.key_admin_ids,
+                reload_keyring=lambda: Keyring.load(keyring_path),
+            ),
         )
 
     def __deepcopy__(self, memo: dict[int, object]) -> Services:

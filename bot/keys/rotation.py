@@ -1,9 +1,9 @@
 """Re-encrypt every stored key under the keyring's active key, in batches.
 
-Safe to interrupt and re-run: a row is rewritten in its own small transaction, only if it is
-still the version that was read (a key replaced meanwhile is not overwritten), and rows
-already under the active key are skipped. A row that does not decrypt is reported, left as it
-is, and does not stop the others.
+Safe to interrupt and re-run: a batch is rewritten in one short transaction, each row
+only if it still holds the ciphertext that was read (a key replaced meanwhile is not
+overwritten), and rows already under the active key are skipped. A row that does not
+decrypt is reported, left as it is, and does not stop the others.
 """
 
 from __future__ import annotations
@@ -50,7 +50,6 @@ def rotate_all(
                 select(
                     StoredKey.project_id,
                     StoredKey.ciphertext,
-                    StoredKey.version,
                     KeyProject.enterprise_id,
                     KeyProject.team_id,
                 )
@@ -62,7 +61,7 @@ def rotate_all(
         if not batch:
             break
         updates = []
-        for project_id, ciphertext, version, enterprise_id, team_id in batch:
+        for project_id, ciphertext, enterprise_id, team_id in batch:
             after = project_id
             context = binding(Workspace(enterprise_id, team_id), project_id)
             try:
@@ -71,7 +70,7 @@ def rotate_all(
                 log.error("stored key of project %d does not decrypt; left as it is", project_id)
                 report.unreadable.append(project_id)
                 continue
-            updates.append((project_id, version, encrypt(keyring, plaintext, context)))
+            updates.append((project_id, ciphertext, encrypt(keyring, plaintext, context)))
             if limit is not None and report.rotated + len(updates) >= limit:
                 break
         _write(database, updates, active, report)
@@ -79,14 +78,23 @@ def rotate_all(
 
 
 def _write(
-    database: Database, updates: list[tuple[int, int, str]], active: str, report: RotationReport
+    database: Database, updates: list[tuple[int, str, str]], active: str, report: RotationReport
 ) -> None:
+    """Swap each row's ciphertext only if it still is the one read (compare-and-swap).
+
+    Every write draws a fresh random nonce, so a ciphertext is never written twice: a key
+    replaced, or revoked and set again, since the read no longer matches and is left alone.
+    """
     with database.session() as session, session.begin():
-        for project_id, version, ciphertext in updates:
+        for project_id, old_ciphertext, ciphertext in updates:
             result = session.execute(
                 update(StoredKey)
-                .where(StoredKey.project_id == project_id, StoredKey.version == version)
-                .values(ciphertext=ciphertext, keyring_key_id=active, version=version + 1)
+                .where(
+                    StoredKey.project_id == project_id, StoredKey.ciphertext == old_ciphertext
+                )
+                .values(
+                    ciphertext=ciphertext, keyring_key_id=active, version=StoredKey.version + 1
+                )
             )
             if result.rowcount:  # type: ignore[attr-defined]
                 report.rotated += 1

@@ -9,8 +9,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.keys.access import Actor, may_manage, may_read_audit
-from bot.keys.crypto import BindingContext, DecryptionError, decrypt, encrypt, fingerprint, mask
+from bot.keys.crypto import (
+    BindingContext,
+    DecryptionError,
+    decrypt,
+    encrypt,
+    fingerprint,
+    mask,
+    stored_key_id,
+)
 from bot.keys.keyring import Keyring
 from bot.keys.probe import OpenAIProbe
 from bot.keys.validation import KeyOutcome, ValidationResult
@@ -22,6 +32,7 @@ from bot.store.models import AuditEvent, StoredKey
 log = logging.getLogger(__name__)
 
 PURPOSE = "openai-api-key"
+STORE_ATTEMPTS = 3
 STATUS_OF = {
     KeyOutcome.VALID: "valid",
     KeyOutcome.RESTRICTED: "restricted",
@@ -61,12 +72,14 @@ class KeyService:
         probe: OpenAIProbe,
         *,
         key_admins: frozenset[str] = frozenset(),
+        reload_keyring: Callable[[], Keyring] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.database = database
         self.keyring = keyring
         self.probe = probe
         self.key_admins = key_admins
+        self.reload_keyring = reload_keyring
         self.clock = clock
 
     # --- reading ---------------------------------------------------------------------------
@@ -127,7 +140,15 @@ class KeyService:
                 _detail(result),
             )
             return KeyResult(Verdict.DONE, name, shown, result, stored=False)
-        return self._store(actor, name, api_key, result, organization, openai_project)
+        for attempt in range(STORE_ATTEMPTS):
+            try:
+                return self._store(actor, name, api_key, result, organization, openai_project)
+            except IntegrityError:
+                # Another submission inserted the project's first key at the same moment:
+                # run again, now as a replacement of that key.
+                if attempt == STORE_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def _store(
         self,
@@ -226,10 +247,12 @@ class KeyService:
 
     def revoke(self, actor: Actor, project_id: int) -> KeyResult:
         """Delete the stored ciphertext (the audit trail stays). OpenAI's copy is the user's."""
+        if self.project(actor.workspace, project_id) is None:
+            return self._missing(actor, "revoke", str(project_id))
         with self.database.session() as session, session.begin():
             project = records.project_by_id(session, actor.workspace, project_id)
-            if project is None:
-                return self._missing(actor, "revoke", str(project_id))
+            if project is None:  # deleted in between: nothing left to revoke
+                return KeyResult(Verdict.NOT_FOUND, "")
             allowed = may_manage(actor, self.key_admins, records.maintainers(session, project.id))
             row = records.stored_key(session, project.id)
             now = self.clock()
@@ -264,45 +287,24 @@ class KeyService:
 
     def export(self, workspace: Workspace, project_name: str, operator: str = "cli") -> str:
         """The plaintext key, for the operator's command line only; always audited."""
-        with self.database.session() as session, session.begin():
+        with self.database.session() as session:
             project = records.find_project(session, workspace, project_name)
             row = records.stored_key(session, project.id) if project else None
-            now = self.clock()
-            if project is None or row is None:
-                records.add_audit(
-                    session,
-                    workspace,
-                    actor=operator,
-                    action="export",
-                    outcome="not_found",
-                    now=now,
-                    project_name=project_name,
-                )
-                raise LookupError(f"no stored key for project {project_name!r}")
-            try:
-                api_key = decrypt(self.keyring, row.ciphertext, binding(workspace, project.id))
-            except DecryptionError:
-                records.add_audit(
-                    session,
-                    workspace,
-                    actor=operator,
-                    action="export",
-                    outcome="unreadable",
-                    now=now,
-                    project_name=project.name,
-                    fingerprint_id=row.fingerprint[:12],
-                )
-                raise
-            records.add_audit(
-                session,
-                workspace,
-                actor=operator,
-                action="export",
-                outcome="exported",
-                now=now,
-                project_name=project.name,
-                fingerprint_id=row.fingerprint[:12],
+            found = (
+                (project.id, project.name, row.ciphertext, row.fingerprint[:12])
+                if (project is not None and row is not None)
+                else None
             )
+        if found is None:
+            self._audit(workspace, operator, "export", "not_found", project_name)
+            raise LookupError(f"no stored key for project {project_name!r}")
+        project_id, name, ciphertext, print_id = found
+        try:
+            api_key = self._decrypt(ciphertext, binding(workspace, project_id))
+        except DecryptionError:
+            self._audit(workspace, operator, "export", "unreadable", name, print_id)
+            raise
+        self._audit(workspace, operator, "export", "exported", name, print_id)
         return api_key
 
     def forget_workspace(self, workspace: Workspace, reason: str) -> int:
@@ -321,6 +323,24 @@ class KeyService:
         return removed
 
     # --- helpers ---------------------------------------------------------------------------
+    def _decrypt(self, ciphertext: str, context: BindingContext) -> str:
+        """Decrypt; a key id this process has not seen yet re-reads the keyring file first.
+
+        ``keyring add`` + ``keys rotate`` can run while replicas serve: a replica that meets
+        a row rotated under the new key loads the updated keyring instead of failing.
+        """
+        try:
+            return decrypt(self.keyring, ciphertext, context)
+        except DecryptionError:
+            if self.reload_keyring is None or _key_id_known(self.keyring, ciphertext):
+                raise
+            fresh = self.reload_keyring()
+            if not _key_id_known(fresh, ciphertext):
+                raise
+            log.info("keyring reloaded: it has new key ids")
+            self.keyring = fresh
+            return decrypt(self.keyring, ciphertext, context)
+
     def _load_for_write(
         self, actor: Actor, project_id: int, action: str
     ) -> tuple[ProjectRow, str, _KeyRow] | KeyResult:
@@ -338,7 +358,7 @@ class KeyService:
             key_row = _KeyRow(row.fingerprint, row.masked, row.organization_hint, row.project_hint)
             ciphertext = row.ciphertext
         try:
-            api_key = decrypt(self.keyring, ciphertext, binding(actor.workspace, project.id))
+            api_key = self._decrypt(ciphertext, binding(actor.workspace, project.id))
         except DecryptionError:
             log.error("stored key of project %d does not decrypt", project.id)
             self._audit(
@@ -383,6 +403,13 @@ class _KeyRow:
     masked: str
     organization_hint: str | None
     project_hint: str | None
+
+
+def _key_id_known(keyring: Keyring, ciphertext: str) -> bool:
+    try:
+        return stored_key_id(ciphertext) in keyring.key_ids
+    except DecryptionError:
+        return True  # malformed: reloading would not help
 
 
 def _detail(result: ValidationResult) -> str:
