@@ -1,12 +1,15 @@
 # syntax=docker/dockerfile:1
 # openai-setup: Socket Mode when SLACK_APP_TOKEN is set, HTTP mode on $PORT otherwise.
+# Build: docker build -t openai-setup .    Run: see README.md ("Container").
 
 FROM python:3.12-slim AS build
 WORKDIR /src
-ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1
 RUN python -m venv /opt/venv
 COPY pyproject.toml README.md ./
 COPY bot ./bot
+# Only the runtime dependencies: the dev extras (pytest, ruff, ...) stay out of the image.
 RUN /opt/venv/bin/pip install .
 
 FROM python:3.12-slim AS runtime
@@ -14,14 +17,20 @@ ENV PATH="/opt/venv/bin:$PATH" \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DATA_DIR=/data \
+    HOST=0.0.0.0 \
     PORT=3000
-RUN groupadd --system app && useradd --system --gid app --home-dir /data app \
-    && mkdir -p /data && chown app:app /data
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /data --no-create-home app \
+    && mkdir -p /data \
+    && chown 10001:10001 /data
 COPY --from=build /opt/venv /opt/venv
-USER app
+USER 10001:10001
 WORKDIR /data
 VOLUME ["/data"]
 EXPOSE 3000
+# Healthy when /healthz answers 200 (the database is reachable). In Socket Mode there is no
+# HTTP server, so the check passes while the process runs.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["python", "-c", "import os, sys, urllib.request; sys.exit(0 if os.environ.get('SLACK_APP_TOKEN') else urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('PORT', '3000') + '/healthz', timeout=4).status != 200)"]
+    CMD ["python", "-m", "bot.healthcheck"]
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["python", "-m", "bot"]
