@@ -1,21 +1,30 @@
-"""Wiring: build the Bolt app and the WSGI app from settings."""
+"""Wiring: build the Bolt app and the WSGI app from settings.
+
+Single workspace: ``build_bolt_app`` (one bot token). Multi-workspace: ``build_oauth_bolt_app``
+(Slack OAuth, tokens from the encrypted installation store, ``/slack/install`` and
+``/slack/oauth_redirect`` served by ``build_wsgi_app`` through Bolt's WSGI handler).
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from slack_sdk import WebClient
+from slack_bolt.lazy_listener import ThreadLazyListenerRunner
 
 from bot.config import Settings
 from bot.listeners import register_listeners
+from bot.listeners.errors import handle_listener_error
 from bot.listeners.middleware import inject_services, skip_retried_events
+from bot.oauth.context import inject_installation_store
+from bot.oauth.settings import build_oauth_parts
 from bot.services import Services
+from bot.slack_client import build_web_client
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +35,7 @@ def build_bolt_app(settings: Settings, services: Services) -> App:
     signing_secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
-    client = WebClient(token=token, base_url=settings.slack_api_url)
+    client = build_web_client(settings.slack_api_url, token)
     app = App(
         client=client,  # carries the token; Bolt reads it from there
         signing_secret=signing_secret,
@@ -39,17 +48,82 @@ def build_bolt_app(settings: Settings, services: Services) -> App:
     )
     app.use(inject_services(services))
     register_listeners(app)
+    app.error(handle_listener_error)
+    _separate_slow_work(app, settings)
     return app
+
+
+def build_oauth_bolt_app(settings: Settings, services: Services) -> App:
+    """The Bolt app for multi-workspace installs (OAuth), in HTTP or Socket Mode.
+
+    No token is configured: Bolt's ``authorize`` finds each request's workspace in the
+    installation store (tokens decrypted on read, rotated and saved back encrypted when they
+    near expiry). The same retry-skipping and service injection apply as for one workspace.
+    """
+    parts = build_oauth_parts(settings, services.database, services.keyring)
+    signing_secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    )
+    app = App(
+        # No token here; the OAuth flow's oauth.v2.access and auth.test go to SLACK_API_URL.
+        client=build_web_client(settings.slack_api_url),
+        signing_secret=signing_secret,
+        request_verification_enabled=not settings.socket_mode,
+        before_authorize=skip_retried_events(services.events),
+        oauth_settings=parts.settings,
+        listener_executor=ThreadPoolExecutor(
+            max_workers=settings.listener_threads, thread_name_prefix="listener"
+        ),
+    )
+    app.use(inject_services(services))
+    app.use(inject_installation_store(parts.installation_store))
+    register_listeners(app)
+    app.error(handle_listener_error)
+    _separate_slow_work(app, settings)
+    return app
+
+
+def _separate_slow_work(app: App, settings: Settings) -> None:
+    """Lazy listeners (OpenAI checks) get their own pool, so acks never queue behind them.
+
+    Bolt runs acks and lazy listeners on one pool by default: enough hanging key checks
+    would fill it and the next ack would miss Slack's 3 seconds.
+    """
+    runner = app.listener_runner
+    runner.lazy_listener_runner = ThreadLazyListenerRunner(
+        app.logger,
+        ThreadPoolExecutor(max_workers=settings.slow_work_threads, thread_name_prefix="slow"),
+    )
+
+
+def background_executors(app: App) -> list[Executor]:
+    """The pools whose work must finish before the process exits (graceful stop)."""
+    runner = app.listener_runner
+    lazy = runner.lazy_listener_runner
+    executors: list[Executor] = [runner.listener_executor]
+    if isinstance(lazy, ThreadLazyListenerRunner):
+        executors.append(lazy.executor)
+    return executors
 
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def build_wsgi_app(bolt_app: App, services: Services) -> WsgiApp:
-    """``POST /slack/events`` for Slack, ``GET /healthz`` for load balancers and Docker."""
+def build_wsgi_app(bolt_app: App, services: Services, *, events: bool = True) -> WsgiApp:
+    """``POST /slack/events`` for Slack, ``GET /healthz`` for load balancers and Docker.
+
+    With OAuth, Bolt's handler also serves ``GET /slack/install`` and
+    ``GET /slack/oauth_redirect``. ``events=False`` (Socket Mode with OAuth: events come over
+    the socket, unsigned) refuses ``/slack/events`` so nothing unverified enters over HTTP.
+    """
     slack = SlackRequestHandler(bolt_app, path="/slack/events")
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if not events and environ.get("PATH_INFO") == "/slack/events":
+            start_response(
+                "404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "9")]
+            )
+            return [b"Not Found"]
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
             healthy = services.database.ping()
             body = json.dumps({"ok": healthy, "database": "up" if healthy else "down"}).encode()

@@ -18,6 +18,7 @@ from bot.keys.keyring import Keyring, KeyringError, load_or_create_keyring
 from bot.keys.probe import OpenAIProbe
 from bot.keys.rotation import rotate_all, rows_using
 from bot.keys.service import KeyService
+from bot.oauth.rekeying import rekey_tokens, token_rows_using
 from bot.store.database import Database
 from bot.store.key_records import Workspace
 from bot.store.schema import ensure_schema
@@ -33,7 +34,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     _workspace_arguments(export)
     export.add_argument("--project", required=True)
     export.add_argument("--format", choices=["plain", "env"], default="plain")
-    rotate = keys_commands.add_parser("rotate", help="re-encrypt every key under the active key")
+    rotate = keys_commands.add_parser(
+        "rotate", help="re-encrypt every key and Slack token under the active key"
+    )
     rotate.add_argument("--batch-size", type=int, default=500)
 
     keyring = commands.add_parser("keyring", help="the encryption keyring")
@@ -62,8 +65,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         if args.keys_command == "export":
             return _export(service, Workspace(args.enterprise, args.team), args)
         report = rotate_all(database, keyring, batch_size=args.batch_size)
+        tokens = rekey_tokens(database, keyring, batch_size=args.batch_size)
         print(report.summary())
-        return 1 if report.unreadable else 0
+        print(tokens.summary())
+        return 1 if report.unreadable or tokens.unreadable else 0
     except KeyringError as error:
         print(f"error: {error}", file=sys.stderr)
         return 4
@@ -124,7 +129,7 @@ def _keyring(args: argparse.Namespace, keyring: Keyring, path: Path, database: D
             "re-encrypt the stored keys under it."
         )
         return 0
-    in_use = rows_using(database, args.key_id)
+    in_use = rows_using(database, args.key_id) + token_rows_using(database, args.key_id)
     if in_use:
         print(
             f"error: {in_use} stored keys still use {args.key_id}; run "

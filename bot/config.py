@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: str = "INFO"
     listener_threads: int = Field(default=16, ge=1, le=256)
+    slow_work_threads: int = Field(default=16, ge=1, le=256)
+    http_threads: int = Field(default=16, ge=1, le=256)
 
     @cached_property
     def resolved_database_url(self) -> str:

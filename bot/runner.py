@@ -1,9 +1,19 @@
-"""``python -m bot``: start in Socket Mode or HTTP mode, chosen from the environment."""
+"""``python -m bot``: start in Socket Mode or HTTP mode, chosen from the environment.
+
+With ``SLACK_CLIENT_ID`` and ``SLACK_CLIENT_SECRET`` the app serves many workspaces (OAuth):
+in HTTP mode one server takes events and the install pages; in Socket Mode events come over
+the socket and the HTTP server only serves ``/slack/install``, ``/slack/oauth_redirect`` and
+``/healthz``.
+"""
 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
+from concurrent.futures import Executor
+from typing import Any
 
 from bot.config import Settings
 from bot.store.database import Database
@@ -23,6 +33,9 @@ openai-setup cannot start: it has no Slack credentials ({missing} missing).
    or, for HTTP mode behind a public URL instead of Socket Mode:
    SLACK_SIGNING_SECRET  under "Basic Information" -> "App Credentials"
 3. Run `python -m bot` again. The README lists every other setting.
+
+To distribute the app to many workspaces (OAuth), create it from manifest.http.yml and set
+SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_SIGNING_SECRET instead of SLACK_BOT_TOKEN.
 """
 
 
@@ -38,7 +51,12 @@ def run(settings: Settings) -> int:
         print(f"openai-setup cannot start: {error}", file=sys.stderr)
         return 3
 
-    from bot.app import build_bolt_app, build_wsgi_app
+    from bot.app import (
+        background_executors,
+        build_bolt_app,
+        build_oauth_bolt_app,
+        build_wsgi_app,
+    )
     from bot.keys.keyring import KeyringError
     from bot.services import Services
 
@@ -47,23 +65,49 @@ def run(settings: Settings) -> int:
     except KeyringError as error:
         print(f"openai-setup cannot start: {error}", file=sys.stderr)
         return 4
-    bolt_app = build_bolt_app(settings, services)
+    if settings.oauth_enabled:
+        bolt_app = build_oauth_bolt_app(settings, services)
+    else:
+        bolt_app = build_bolt_app(settings, services)
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         assert settings.slack_app_token is not None
-        log.info("starting in Socket Mode")
-        SocketModeHandler(bolt_app, settings.slack_app_token.get_secret_value()).start()
-        return 0
+        handler = SocketModeHandler(bolt_app, settings.slack_app_token.get_secret_value())
+        if not settings.oauth_enabled:
+            log.info("starting in Socket Mode")
+            return run_socket_mode(handler, background_executors(bolt_app))
+        log.info(
+            "starting in Socket Mode (OAuth: install pages on %s:%d)", settings.host, settings.port
+        )
+        handler.connect()
 
-    from waitress import serve
+    from bot.http_server import DrainingServer
 
-    log.info("starting in HTTP mode on %s:%d", settings.host, settings.port)
-    serve(
-        build_wsgi_app(bolt_app, services),
+    if not settings.socket_mode:
+        mode = "with OAuth " if settings.oauth_enabled else ""
+        log.info("starting in HTTP mode %son %s:%d", mode, settings.host, settings.port)
+    server = DrainingServer(
+        build_wsgi_app(bolt_app, services, events=not settings.socket_mode),
         host=settings.host,
         port=settings.port,
-        threads=8,
-        ident="openai-setup",
+        executors=background_executors(bolt_app),
+        threads=settings.http_threads,
     )
+    server.install_signal_handlers()
+    server.serve()
+    return 0
+
+
+def run_socket_mode(handler: Any, executors: list[Executor]) -> int:
+    """Serve over Socket Mode until SIGTERM/SIGINT, then let running listeners finish."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    handler.connect()
+    stop.wait()
+    log.info("stopping: closing the Socket Mode connection; finishing running listeners")
+    handler.close()
+    for executor in executors:
+        executor.shutdown(wait=True)
     return 0

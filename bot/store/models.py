@@ -131,3 +131,7 @@ class AuditEvent(Base):
     fingerprint_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
     detail: Mapped[str | None] = mapped_column(String(300), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# The Slack installation tables (multi-workspace OAuth) live on the same metadata.
+from bot.store import slack_installations as _slack_installations  # noqa: E402, F401

@@ -1,0 +1,32 @@
+"""Fixtures for OAuth (multi-workspace) tests: the app in OAuth mode on both databases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from fakes.openai_server import FakeOpenAI
+from fakes.slack_api import FakeSlack
+
+if TYPE_CHECKING:
+    from oauth.harness import RunningOAuthApp
+
+
+@pytest.fixture
+def oauth_app(
+    slack: FakeSlack, fake_openai: FakeOpenAI, database_url: str, tmp_path: Path
+) -> Iterator[RunningOAuthApp]:
+    from oauth.harness import RunningOAuthApp
+
+    running = RunningOAuthApp(
+        slack,
+        database_url,
+        data_dir=tmp_path / "data",
+        openai_base_url=fake_openai.base_url,
+        openai_timeout_seconds=1.0,
+        key_admins="U0KEYADMIN",
+    )
+    yield running
+    running.close()
