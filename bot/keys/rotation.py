@@ -89,12 +89,8 @@ def _write(
         for project_id, old_ciphertext, ciphertext in updates:
             result = session.execute(
                 update(StoredKey)
-                .where(
-                    StoredKey.project_id == project_id, StoredKey.ciphertext == old_ciphertext
-                )
-                .values(
-                    ciphertext=ciphertext, keyring_key_id=active, version=StoredKey.version + 1
-                )
+                .where(StoredKey.project_id == project_id, StoredKey.ciphertext == old_ciphertext)
+                .values(ciphertext=ciphertext, keyring_key_id=active, version=StoredKey.version + 1)
             )
             if result.rowcount:  # type: ignore[attr-defined]
                 report.rotated += 1

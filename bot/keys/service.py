@@ -84,7 +84,7 @@ class KeyService:
 
     # --- reading ---------------------------------------------------------------------------
     def list_projects(self, workspace: Workspace) -> list[ProjectRow]:
-        with self.database.session() as session:
+        with self.database.read_session() as session:
             return records.list_projects(session, workspace)
 
     def project(self, workspace: Workspace, project_id: int) -> ProjectRow | None:
@@ -99,12 +99,12 @@ class KeyService:
         if not may_read_audit(actor, self.key_admins):
             self._audit(actor.workspace, actor.user_id, "audit", "refused", project_name)
             return None
-        with self.database.session() as session:
+        with self.database.read_session() as session:
             return records.recent_audit(session, actor.workspace, project_name)
 
     # --- writing ---------------------------------------------------------------------------
     def may_submit(self, actor: Actor, project_name: str) -> bool:
-        with self.database.session() as session:
+        with self.database.read_session() as session:
             project = records.find_project(session, actor.workspace, project_name)
             maintainers = records.maintainers(session, project.id) if project else None
         return maintainers is None or may_manage(actor, self.key_admins, maintainers)
@@ -287,7 +287,7 @@ class KeyService:
 
     def export(self, workspace: Workspace, project_name: str, operator: str = "cli") -> str:
         """The plaintext key, for the operator's command line only; always audited."""
-        with self.database.session() as session:
+        with self.database.read_session() as session:
             project = records.find_project(session, workspace, project_name)
             row = records.stored_key(session, project.id) if project else None
             found = (
@@ -351,7 +351,7 @@ class KeyService:
         if not may_manage(actor, self.key_admins, project.maintainers):
             self._audit(actor.workspace, actor.user_id, action, "refused", project.name, print_id)
             return KeyResult(Verdict.REFUSED, project.name)
-        with self.database.session() as session:
+        with self.database.read_session() as session:
             row = records.stored_key(session, project.id)
             if row is None:
                 return KeyResult(Verdict.NOT_FOUND, project.name)

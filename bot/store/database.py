@@ -20,14 +20,25 @@ class Database:
         self.url = normalise_url(url)
         self.engine = create_database_engine(self.url, echo=echo)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        read_options: dict[str, Any] = {"read_only": True}
+        if self.engine.dialect.name == "postgresql":
+            # Reads need no transaction: saves the BEGIN and ROLLBACK round trips.
+            read_options["isolation_level"] = "AUTOCOMMIT"
+        self.read_engine = self.engine.execution_options(**read_options)
+        self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
 
     def session(self) -> Session:
+        """A session for writing (on SQLite its transactions take the write lock up front)."""
         return self.sessions()
+
+    def read_session(self) -> Session:
+        """A session that only reads: on SQLite it never waits for the write lock."""
+        return self.read_sessions()
 
     def ping(self) -> bool:
         """True when the database answers a trivial query."""
         try:
-            with self.engine.connect() as connection:
+            with self.read_engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
         except Exception as error:
             log.warning("database ping failed: %s", type(error).__name__)
@@ -77,5 +88,9 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 def _begin_sqlite(connection: Any) -> None:
     # IMMEDIATE takes the write lock up front: two writers queue (busy_timeout) instead of
-    # failing when both try to upgrade a read lock. WAL readers are never blocked by it.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # failing when both try to upgrade a read lock. Readers (read_only) begin deferred and,
+    # under WAL, are never blocked by a writer.
+    if connection.get_execution_options().get("read_only"):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

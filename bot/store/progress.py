@@ -31,11 +31,10 @@ class ProgressStore:
         self.database = database
 
     def completed_steps(self, person: Person) -> frozenset[int]:
-        with self.database.session() as session:
-            rows = session.scalars(
-                select(StepCompletion.step_number).where(*_owned_by(person))
-            ).all()
-        return frozenset(rows)
+        # A plain Core read: this runs in the ack path of /openai-setup and of App Home.
+        query = select(StepCompletion.step_number).where(*_owned_by(person))
+        with self.database.read_engine.connect() as connection:
+            return frozenset(connection.scalars(query))
 
     def mark_done(self, person: Person, step_number: int) -> None:
         """Record the step as done; doing it twice (two clicks, two replicas) is harmless."""

@@ -12,10 +12,10 @@ from typing import Any
 
 from fakes.slack_api import FakeSlack
 from slack_sdk.signature import SignatureVerifier
-from waitress.server import create_server
 
-from bot.app import build_bolt_app, build_wsgi_app
+from bot.app import background_executors, build_bolt_app, build_wsgi_app
 from bot.config import Settings
+from bot.http_server import DrainingServer
 from bot.services import Services
 from bot.store.database import Database
 from bot.store.schema import ensure_schema
@@ -56,45 +56,15 @@ def http(
         return HttpResponse(error.code, error.read(), dict(error.headers))
 
 
-class RunningApp:
-    """Builds the app the way ``python -m bot`` does (HTTP mode) and serves it on a thread."""
+class SignedRequests:
+    """Sends requests to ``self.url`` signed like Slack signs them; needs ``url`` and ``slack``."""
 
-    def __init__(self, slack: FakeSlack, database_url: str, **settings: Any) -> None:
-        self.slack = slack
-        self.settings = Settings(
-            slack_bot_token=BOT_TOKEN,
-            slack_signing_secret=SIGNING_SECRET,
-            slack_api_url=slack.api_url,
-            database_url=database_url,
-            **settings,
-        )
-        self.database = Database(self.settings.resolved_database_url)
-        ensure_schema(self.database)
-        self.services = Services.build(self.settings, self.database)
-        self.bolt = build_bolt_app(self.settings, self.services)
-        self._server = create_server(
-            build_wsgi_app(self.bolt, self.services), host="127.0.0.1", port=0, threads=8
-        )
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-        self._responses = 0
+    slack: FakeSlack
+    _responses = 0
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.effective_port}"  # type: ignore[union-attr]
-
-    def _serve(self) -> None:
-        # waitress's own run() cannot be stopped from another thread; poll in short slices.
-        while not self._stopping.is_set():
-            self._server.asyncore.loop(timeout=0.05, map=self._server._map, count=1)
-
-    def close(self) -> None:
-        self._stopping.set()
-        self._thread.join(timeout=5)
-        self._server.close()
-        self.bolt.listener_runner.listener_executor.shutdown(wait=True)
-        self.database.dispose()
+        raise NotImplementedError
 
     # --- signed requests -------------------------------------------------------------------
     def post(
@@ -160,3 +130,40 @@ class RunningApp:
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
         return self.post(body, "application/json", extra_headers=headers)
+
+
+class RunningApp(SignedRequests):
+    """Builds the app the way ``python -m bot`` does (HTTP mode) and serves it on a thread
+    with the production server class (``DrainingServer``)."""
+
+    def __init__(self, slack: FakeSlack, database_url: str, **settings: Any) -> None:
+        self.slack = slack
+        self.settings = Settings(
+            slack_bot_token=BOT_TOKEN,
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=slack.api_url,
+            database_url=database_url,
+            **settings,
+        )
+        self.database = Database(self.settings.resolved_database_url)
+        ensure_schema(self.database)
+        self.services = Services.build(self.settings, self.database)
+        self.bolt = build_bolt_app(self.settings, self.services)
+        self._server = DrainingServer(
+            build_wsgi_app(self.bolt, self.services),
+            host="127.0.0.1",
+            port=0,
+            executors=background_executors(self.bolt),
+            grace_seconds=5,
+        )
+        self._thread = threading.Thread(target=self._server.serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.port}"
+
+    def close(self) -> None:
+        self._server.stop()
+        self._thread.join(timeout=30)
+        self.database.dispose()

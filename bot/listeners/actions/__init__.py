@@ -4,7 +4,13 @@ from slack_bolt import App
 
 from bot.listeners.actions.guide_navigation import open_step, show_help, show_overview
 from bot.listeners.actions.guide_progress import mark_done, mark_undone
-from bot.listeners.actions.team_keys import open_key_modal, replace_key, revoke_key, test_key
+from bot.listeners.actions.team_keys import (
+    acknowledge,
+    open_key_modal,
+    replace_key,
+    revoke_key,
+    test_key,
+)
 from bot.ui import actions
 
 
@@ -16,5 +22,6 @@ def register(app: App) -> None:
     app.action(actions.MARK_UNDONE_PATTERN)(mark_undone)
     app.action(actions.OPEN_KEY_MODAL_PATTERN)(open_key_modal)
     app.action(actions.KEYS_REPLACE_PATTERN)(replace_key)
-    app.action(actions.KEYS_TEST_PATTERN)(test_key)
+    # The test sends a request to OpenAI: ack at once, run it on the slow-work pool.
+    app.action(actions.KEYS_TEST_PATTERN)(ack=acknowledge, lazy=[test_key])
     app.action(actions.KEYS_REVOKE_PATTERN)(revoke_key)

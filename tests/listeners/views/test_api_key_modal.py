@@ -9,6 +9,7 @@ from support.blocks import all_text
 from support.running_app import RunningApp
 
 from bot.keys.validation import KeyOutcome
+from bot.store.key_records import Workspace
 from bot.store.models import AuditEvent, StoredKey
 
 # scenario -> (outcome, stored status or None, guide step the answer points to)
@@ -141,3 +142,30 @@ def test_a_second_key_replaces_the_first(app: RunningApp) -> None:
     (row,) = _stored(app)
     assert row.masked.endswith(FakeOpenAI.key_for("valid", "two")[-4:])
     assert [event.action for event in _audit(app)] == ["set", "replace"]
+
+
+def test_forged_private_metadata_and_team_are_ignored(app: RunningApp) -> None:
+    from support import payloads
+
+    app.submit_key("prod", FakeOpenAI.key_for("valid", "alice"))
+    app.slack.wait_for("views.update")
+    (alice_project,) = app.services.keys.list_projects(ALICE_WORKSPACE)
+    # Another team's user sends a submission whose metadata names Alice's project.
+    values = payloads.key_modal_values("prod", FakeOpenAI.key_for("valid", "mallory"))
+    forged = f'{{"project_id": {alice_project.id}, "team_id": "T0001"}}'
+    body = payloads.view_submission(
+        values, user_id="U0MALLORY", team_id="T0EVIL", private_metadata=forged
+    )
+    assert app.post(body, "application/x-www-form-urlencoded").status == 200
+    app.slack.wait_for("views.update", 2)
+    (still_alice,) = _stored_for(app, alice_project.id)
+    assert still_alice.masked.endswith(FakeOpenAI.key_for("valid", "alice")[-4:])
+    evil = app.services.keys.list_projects(Workspace("", "T0EVIL"))
+    assert [p.name for p in evil] == ["prod"] and evil[0].id != alice_project.id
+
+
+ALICE_WORKSPACE = Workspace("", "T0001")
+
+
+def _stored_for(app: RunningApp, project_id: int) -> list[StoredKey]:
+    return [row for row in _stored(app) if row.project_id == project_id]
