@@ -107,15 +107,10 @@ def fake_openai() -> Iterator[FakeOpenAI]:
 def app(
     slack: FakeSlack, fake_openai: FakeOpenAI, database_url: str, tmp_path: Path
 ) -> Iterator[RunningApp]:
-    from support.running_app import RunningApp
+    from support.running_app import RunningApp, default_app_settings
 
     running = RunningApp(
-        slack,
-        database_url,
-        data_dir=tmp_path / "data",
-        openai_base_url=fake_openai.base_url,
-        openai_timeout_seconds=1.0,
-        key_admins="U0KEYADMIN",
+        slack, database_url, **default_app_settings(fake_openai.base_url, tmp_path / "data")
     )
     yield running
     running.close()

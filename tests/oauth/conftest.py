@@ -19,14 +19,10 @@ def oauth_app(
     slack: FakeSlack, fake_openai: FakeOpenAI, database_url: str, tmp_path: Path
 ) -> Iterator[RunningOAuthApp]:
     from oauth.harness import RunningOAuthApp
+    from support.running_app import default_app_settings
 
     running = RunningOAuthApp(
-        slack,
-        database_url,
-        data_dir=tmp_path / "data",
-        openai_base_url=fake_openai.base_url,
-        openai_timeout_seconds=1.0,
-        key_admins="U0KEYADMIN",
+        slack, database_url, **default_app_settings(fake_openai.base_url, tmp_path / "data")
     )
     yield running
     running.close()

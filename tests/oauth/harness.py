@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import http.client
 import json
-import threading
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from fakes.slack_api import FakeSlack
+from slack_bolt import App
 from support import payloads
 from support.running_app import SIGNING_SECRET, HttpResponse, RunningApp
 
-from bot.app import background_executors, build_oauth_bolt_app, build_wsgi_app
+from bot.app import build_oauth_bolt_app
 from bot.config import Settings
-from bot.http_server import DrainingServer
 from bot.services import Services
-from bot.store.database import Database
-from bot.store.schema import ensure_schema
 
 STATE_COOKIE = "slack-app-oauth-state"
 
@@ -45,30 +42,15 @@ def get(url: str, headers: dict[str, str] | None = None) -> HttpResponse:
 class RunningOAuthApp(RunningApp):
     """``RunningApp`` in OAuth mode: no bot token; tokens come from the installation store."""
 
-    def __init__(self, slack: FakeSlack, database_url: str, **settings: Any) -> None:
-        self.slack = slack
-        self.settings = Settings(
-            slack_client_id=slack.client_id,
-            slack_client_secret=slack.client_secret,
-            slack_signing_secret=SIGNING_SECRET,
-            slack_api_url=slack.api_url,
-            database_url=database_url,
-            **settings,
-        )
-        self.database = Database(self.settings.resolved_database_url)
-        ensure_schema(self.database)
-        self.services = Services.build(self.settings, self.database)
-        self.bolt = build_oauth_bolt_app(self.settings, self.services)
-        # As RunningApp serves (url and close() are RunningApp's).
-        self._server = DrainingServer(
-            build_wsgi_app(self.bolt, self.services),
-            host="127.0.0.1",
-            port=0,
-            executors=background_executors(self.bolt),
-            grace_seconds=5,
-        )
-        self._thread = threading.Thread(target=self._server.serve, daemon=True)
-        self._thread.start()
+    def credentials(self, slack: FakeSlack) -> dict[str, Any]:
+        return {
+            "slack_client_id": slack.client_id,
+            "slack_client_secret": slack.client_secret,
+            "slack_signing_secret": SIGNING_SECRET,
+        }
+
+    def build_bolt(self, settings: Settings, services: Services) -> App:
+        return build_oauth_bolt_app(settings, services)
 
     @property
     def store(self) -> Any:

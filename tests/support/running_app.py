@@ -8,9 +8,11 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fakes.slack_api import FakeSlack
+from slack_bolt import App
 from slack_sdk.signature import SignatureVerifier
 
 from bot.app import background_executors, build_bolt_app, build_wsgi_app
@@ -139,8 +141,7 @@ class RunningApp(SignedRequests):
     def __init__(self, slack: FakeSlack, database_url: str, **settings: Any) -> None:
         self.slack = slack
         self.settings = Settings(
-            slack_bot_token=BOT_TOKEN,
-            slack_signing_secret=SIGNING_SECRET,
+            **self.credentials(slack),
             slack_api_url=slack.api_url,
             database_url=database_url,
             **settings,
@@ -148,7 +149,7 @@ class RunningApp(SignedRequests):
         self.database = Database(self.settings.resolved_database_url)
         ensure_schema(self.database)
         self.services = Services.build(self.settings, self.database)
-        self.bolt = build_bolt_app(self.settings, self.services)
+        self.bolt = self.build_bolt(self.settings, self.services)
         self._server = DrainingServer(
             build_wsgi_app(self.bolt, self.services),
             host="127.0.0.1",
@@ -159,6 +160,13 @@ class RunningApp(SignedRequests):
         self._thread = threading.Thread(target=self._server.serve, daemon=True)
         self._thread.start()
 
+    def credentials(self, slack: FakeSlack) -> dict[str, Any]:
+        """The Slack settings of a single-workspace install (subclasses: OAuth)."""
+        return {"slack_bot_token": BOT_TOKEN, "slack_signing_secret": SIGNING_SECRET}
+
+    def build_bolt(self, settings: Settings, services: Services) -> App:
+        return build_bolt_app(settings, services)
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.port}"
@@ -167,3 +175,13 @@ class RunningApp(SignedRequests):
         self._server.stop()
         self._thread.join(timeout=30)
         self.database.dispose()
+
+
+def default_app_settings(openai_base_url: str, data_dir: Path) -> dict[str, Any]:
+    """The settings every app fixture starts with (besides Slack credentials and database)."""
+    return {
+        "data_dir": data_dir,
+        "openai_base_url": openai_base_url,
+        "openai_timeout_seconds": 1.0,
+        "key_admins": "U0KEYADMIN",
+    }
