@@ -10,11 +10,10 @@ from bot.listeners.context import services_of
 from bot.listeners.replies import reply_to_text
 from bot.ui.answers import fallback_text
 
-IGNORED_SUBTYPES = None  # only plain messages typed by a person have no subtype
-
 
 def handle_direct_message(event: dict[str, Any], context: BoltContext, say: Say) -> None:
-    if event.get("subtype") is not IGNORED_SUBTYPES or event.get("bot_id"):
+    # Only plain messages typed by a person have no subtype (edits, joins, bots do).
+    if event.get("subtype") or event.get("bot_id"):
         return
     blocks = reply_to_text(services_of(context), event.get("text") or "")
     thread_ts = event.get("thread_ts")
