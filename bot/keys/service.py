@@ -255,34 +255,28 @@ class KeyService:
                 return KeyResult(Verdict.NOT_FOUND, "")
             allowed = may_manage(actor, self.key_admins, records.maintainers(session, project.id))
             row = records.stored_key(session, project.id)
-            now = self.clock()
             print_id = row.fingerprint[:12] if row else None
-            if not allowed:
+
+            def audit(outcome: str) -> None:
                 records.add_audit(
                     session,
                     actor.workspace,
                     actor=actor.user_id,
                     action="revoke",
-                    outcome="refused",
-                    now=now,
+                    outcome=outcome,
+                    now=self.clock(),
                     project_name=project.name,
                     fingerprint_id=print_id,
                 )
+
+            if not allowed:
+                audit("refused")
                 return KeyResult(Verdict.REFUSED, project.name)
             if row is None:
                 return KeyResult(Verdict.NOT_FOUND, project.name)
             masked = row.masked
             records.delete_key(session, project.id)
-            records.add_audit(
-                session,
-                actor.workspace,
-                actor=actor.user_id,
-                action="revoke",
-                outcome="revoked",
-                now=now,
-                project_name=project.name,
-                fingerprint_id=print_id,
-            )
+            audit("revoked")
         return KeyResult(Verdict.DONE, project.name, masked)
 
     def export(self, workspace: Workspace, project_name: str, operator: str = "cli") -> str:
