@@ -32,25 +32,11 @@ log = logging.getLogger(__name__)
 def build_bolt_app(settings: Settings, services: Services) -> App:
     """The Bolt app for single-workspace use (a bot token), in HTTP or Socket Mode."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    signing_secret = (
-        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
-    )
-    client = build_web_client(settings.slack_api_url, token)
     app = App(
-        client=client,  # carries the token; Bolt reads it from there
-        signing_secret=signing_secret,
-        # Socket Mode requests are not signed; HTTP requests always are.
-        request_verification_enabled=not settings.socket_mode,
-        before_authorize=skip_retried_events(services.events),
-        listener_executor=ThreadPoolExecutor(
-            max_workers=settings.listener_threads, thread_name_prefix="listener"
-        ),
+        client=build_web_client(settings.slack_api_url, token),  # Bolt reads the token here
+        **_common_arguments(settings, services),
     )
-    app.use(inject_services(services))
-    register_listeners(app)
-    app.error(handle_listener_error)
-    _separate_slow_work(app, settings)
-    return app
+    return _finish(app, settings, services)
 
 
 def build_oauth_bolt_app(settings: Settings, services: Services) -> App:
@@ -61,22 +47,33 @@ def build_oauth_bolt_app(settings: Settings, services: Services) -> App:
     near expiry). The same retry-skipping and service injection apply as for one workspace.
     """
     parts = build_oauth_parts(settings, services.database, services.keyring)
-    signing_secret = (
-        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
-    )
     app = App(
         # No token here; the OAuth flow's oauth.v2.access and auth.test go to SLACK_API_URL.
         client=build_web_client(settings.slack_api_url),
-        signing_secret=signing_secret,
-        request_verification_enabled=not settings.socket_mode,
-        before_authorize=skip_retried_events(services.events),
         oauth_settings=parts.settings,
-        listener_executor=ThreadPoolExecutor(
+        **_common_arguments(settings, services),
+    )
+    app.use(inject_installation_store(parts.installation_store))
+    return _finish(app, settings, services)
+
+
+def _common_arguments(settings: Settings, services: Services) -> dict[str, Any]:
+    """``App`` arguments both install modes share."""
+    signing_secret = settings.slack_signing_secret
+    return {
+        "signing_secret": signing_secret.get_secret_value() if signing_secret else None,
+        # Socket Mode requests are not signed; HTTP requests always are.
+        "request_verification_enabled": not settings.socket_mode,
+        "before_authorize": skip_retried_events(services.events),
+        "listener_executor": ThreadPoolExecutor(
             max_workers=settings.listener_threads, thread_name_prefix="listener"
         ),
-    )
+    }
+
+
+def _finish(app: App, settings: Settings, services: Services) -> App:
+    """Middleware, listeners, the error handler and the slow-work pool, for both modes."""
     app.use(inject_services(services))
-    app.use(inject_installation_store(parts.installation_store))
     register_listeners(app)
     app.error(handle_listener_error)
     _separate_slow_work(app, settings)

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.guide.model import Step
+from bot.keys.access import Actor
 from bot.listeners.actors import actor_for
 from bot.listeners.keys_views import home_keys
 from bot.services import Services
@@ -42,11 +43,18 @@ def home_view(
 
 
 def publish_home(
-    client: WebClient, services: Services, person: Person, open_step: Step | None = None
+    client: WebClient,
+    services: Services,
+    person: Person,
+    open_step: Step | None = None,
+    actor: Actor | None = None,
 ) -> None:
-    """Publish the Home tab; a failure is logged, never raised into the listener."""
+    """Publish the Home tab; a failure is logged, never raised into the listener.
+
+    ``actor``: the person's admin status when the caller already asked Slack for it.
+    """
     try:
-        keys_blocks = home_keys(services, actor_for(person, client))
+        keys_blocks = home_keys(services, actor or actor_for(person, client))
         view = home_view(services, person, open_step, keys_blocks)
         client.views_publish(user_id=person.user_id, view=view)
     except SlackApiError as error:

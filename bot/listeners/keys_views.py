@@ -7,16 +7,21 @@ from typing import Any
 
 from bot.keys.access import Actor
 from bot.services import Services
+from bot.store.key_records import ProjectRow
 from bot.ui.keys import home_keys_blocks, render_keys_list
 
 
 def keys_list_blocks(services: Services, actor: Actor) -> list[dict[str, Any]]:
-    projects = services.keys.list_projects(actor.workspace)
-    manageable = {p.id for p in projects if services.keys.may_manage(actor, p)}
+    projects, manageable = _visible_projects(services, actor)
     return render_keys_list(projects, manageable=manageable, now=datetime.now(UTC))
 
 
 def home_keys(services: Services, actor: Actor) -> list[dict[str, Any]]:
-    projects = services.keys.list_projects(actor.workspace)
-    manageable = {p.id for p in projects if services.keys.may_manage(actor, p)}
+    projects, manageable = _visible_projects(services, actor)
     return home_keys_blocks(projects, manageable=manageable, now=datetime.now(UTC))
+
+
+def _visible_projects(services: Services, actor: Actor) -> tuple[list[ProjectRow], set[int]]:
+    """The workspace's projects, and the ids of those ``actor`` may change."""
+    projects = services.keys.list_projects(actor.workspace)
+    return projects, {p.id for p in projects if services.keys.may_manage(actor, p)}

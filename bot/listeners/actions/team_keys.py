@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.keys.access import Actor
 from bot.keys.service import KeyResult, Verdict
 from bot.listeners.actions.in_place import clicked_on_home
 from bot.listeners.actors import actor_of
@@ -65,7 +66,7 @@ def test_key(
     actor = actor_of(context, client)
     result = services.keys.test(actor, project_id) if project_id else None
     blocks = _result_blocks(result, services.steps, tested=True)
-    _show(body, respond, client, context, blocks)
+    _show(body, respond, client, context, actor, blocks)
 
 
 def revoke_key(
@@ -82,7 +83,7 @@ def revoke_key(
     actor = actor_of(context, client)
     result = services.keys.revoke(actor, project_id) if project_id else None
     blocks = _result_blocks(result, services.steps, tested=False)
-    _show(body, respond, client, context, blocks)
+    _show(body, respond, client, context, actor, blocks)
 
 
 def _result_blocks(result: KeyResult | None, steps: Any, *, tested: bool) -> list[dict[str, Any]]:
@@ -104,16 +105,17 @@ def _show(
     respond: Respond,
     client: WebClient,
     context: BoltContext,
+    actor: Actor,
     blocks: list[dict[str, Any]],
 ) -> None:
     """The outcome above a fresh list, in place; on Home, re-publish and send it by DM."""
     services = services_of(context)
     person = person_of(context)
     if clicked_on_home(body):
-        publish_home(client, services, person)
+        publish_home(client, services, person, actor=actor)
         client.chat_postMessage(channel=person.user_id, blocks=blocks, text=fallback_text(blocks))
         return
-    listing = keys_list_blocks(services, actor_of(context, client))
+    listing = keys_list_blocks(services, actor)
     combined = [*blocks, {"type": "divider"}, *listing]
     if len(combined) > MAX_BLOCKS_MESSAGE:
         # A long list would lose its footer if cut: point to the command instead.
@@ -124,7 +126,7 @@ def _show(
         text=fallback_text(blocks),
         blocks=combined,
     )
-    publish_home(client, services, person)
+    publish_home(client, services, person, actor=actor)
 
 
 def _project_id(action: dict[str, Any]) -> int | None:

@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from bot.keys.access import Actor
 from bot.keys.crypto import mask
 from bot.keys.key_format import check_key_format
 from bot.keys.service import Verdict
@@ -67,9 +68,11 @@ def check_and_store_key(view: dict[str, Any], context: BoltContext, client: WebC
     if input_errors(values):
         return  # the ack already showed the errors
     services = services_of(context)
+    actor: Actor | None = None
     try:
+        actor = actor_of(context, client)
         result = services.keys.submit(
-            actor_of(context, client),
+            actor,
             values.project,
             values.api_key,
             organization=values.organization or None,
@@ -93,4 +96,4 @@ def check_and_store_key(view: dict[str, Any], context: BoltContext, client: WebC
         new_view = render_error_view("keys.error_internal")
     # Only the view id: the old hash would make a concurrent update fail for nothing.
     client.views_update(view_id=view["id"], view=new_view)
-    publish_home(client, services, person_of(context))
+    publish_home(client, services, person_of(context), actor=actor)
