@@ -132,7 +132,7 @@ def _keyring(args: argparse.Namespace, keyring: Keyring, path: Path, database: D
     in_use = rows_using(database, args.key_id) + token_rows_using(database, args.key_id)
     if in_use:
         print(
-            f"error: {in_use} stored keys still use {args.key_id}; run "
+            f"error: {in_use} stored keys or Slack tokens still use {args.key_id}; run "
             "`python -m bot keys rotate` first",
             file=sys.stderr,
         )

@@ -88,7 +88,10 @@ class KeyService:
             return records.list_projects(session, workspace)
 
     def project(self, workspace: Workspace, project_id: int) -> ProjectRow | None:
-        return next((p for p in self.list_projects(workspace) if p.id == project_id), None)
+        """One project of ``workspace`` (None for an id that belongs elsewhere)."""
+        with self.database.read_session() as session:
+            rows = records.list_projects(session, workspace, project_id)
+        return rows[0] if rows else None
 
     def may_manage(self, actor: Actor, project: ProjectRow | None) -> bool:
         maintainers = project.maintainers if project else frozenset({actor.user_id})

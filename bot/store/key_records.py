@@ -113,13 +113,19 @@ def stored_key(session: Session, project_id: int) -> StoredKey | None:
     return session.get(StoredKey, project_id)
 
 
-def list_projects(session: Session, workspace: Workspace) -> list[ProjectRow]:
-    rows = session.execute(
+def list_projects(
+    session: Session, workspace: Workspace, project_id: int | None = None
+) -> list[ProjectRow]:
+    """The workspace's projects with their key facts; only ``project_id`` when given."""
+    query = (
         select(KeyProject, StoredKey)
         .outerjoin(StoredKey, StoredKey.project_id == KeyProject.id)
         .where(*_in(workspace))
         .order_by(KeyProject.name_key)
-    ).all()
+    )
+    if project_id is not None:
+        query = query.where(KeyProject.id == project_id)
+    rows = session.execute(query).all()
     people: dict[int, set[str]] = {}
     ids = [project.id for project, _ in rows]
     if ids:
