@@ -57,7 +57,3 @@ class Services:
     def __deepcopy__(self, memo: dict[int, object]) -> Services:
         # Bolt deep-copies the context for lazy listeners; these collaborators are shared.
         return self
-
-    @property
-    def keys_enabled(self) -> bool:
-        return True

@@ -27,15 +27,12 @@ def home_view(
     keys_blocks: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     completed = services.progress.completed_steps(person)
-    view = render_home(
-        services.steps, completed, keys_enabled=services.keys_enabled, extra_blocks=keys_blocks
-    )
+    view = render_home(services.steps, completed, extra_blocks=keys_blocks)
     if open_step is not None:
         step_blocks = render_step(
             open_step,
             services.steps,
             done=open_step.number in completed,
-            keys_enabled=services.keys_enabled,
         )
         blocks = [*step_blocks, {"type": "divider"}, *view["blocks"]]
         view = {**view, "blocks": blocks[:HOME_BLOCK_LIMIT]}

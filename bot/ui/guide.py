@@ -24,9 +24,7 @@ WARNING_MARK = ":warning:"
 KEY_STEP = "key"  # the step whose view offers the key dialog
 
 
-def render_overview(
-    steps: Sequence[Step], completed: frozenset[int], *, keys_enabled: bool
-) -> list[Block]:
+def render_overview(steps: Sequence[Step], completed: frozenset[int]) -> list[Block]:
     """The `/openai-setup` overview: every step with its state and an Open button."""
     return [
         header(text("overview.title")),
@@ -35,14 +33,12 @@ def render_overview(
         *(_checklist_row(step, step.number in completed, with_summary=True) for step in steps),
         context(progress_line(steps, completed)),
         divider(),
-        *_key_submission(keys_enabled),
+        _key_submission(),
         context(text("help.hint")),
     ]
 
 
-def render_step(
-    step: Step, steps: Sequence[Step], *, done: bool, keys_enabled: bool = True
-) -> list[Block]:
+def render_step(step: Step, steps: Sequence[Step], *, done: bool) -> list[Block]:
     """One step in full: instructions, warnings, links and the navigation buttons."""
     blocks: list[Block] = [
         header(text("step.header", number=step.number, total=len(steps), title=step.title)),
@@ -55,9 +51,7 @@ def render_step(
         blocks.append(context(f"{text('step.links_label')} {links_line(step.links)}"))
     if done:
         blocks.append(context(text("step.done_note")))
-    if step.key == KEY_STEP and not keys_enabled:
-        blocks.append(context(text("keys.coming_soon")))
-    blocks.append(actions(_step_buttons(step, steps, done=done, keys_enabled=keys_enabled)))
+    blocks.append(actions(_step_buttons(step, steps, done=done)))
     return blocks
 
 
@@ -65,7 +59,6 @@ def render_home(
     steps: Sequence[Step],
     completed: frozenset[int],
     *,
-    keys_enabled: bool,
     extra_blocks: list[Block] | None = None,
 ) -> dict[str, Any]:
     """The App Home tab: the person's checklist, then ``extra_blocks`` (e.g. team keys).
@@ -77,7 +70,7 @@ def render_home(
         section(text("home.intro")),
         *(_checklist_row(step, step.number in completed, with_summary=False) for step in steps),
         context(progress_line(steps, completed)),
-        *_key_submission(keys_enabled),
+        _key_submission(),
         context(text("help.hint")),
     ]
     extra = list(extra_blocks or [])
@@ -124,20 +117,14 @@ def _checklist_row(step: Step, done: bool, *, with_summary: bool) -> Block:
     return section(truncate(line, MAX_SECTION_TEXT), accessory=open_button)
 
 
-def _key_submission(keys_enabled: bool) -> list[Block]:
-    if not keys_enabled:
-        return [context(text("keys.coming_soon"))]
-    return [
-        section(
-            text("overview.submit_key_intro"),
-            accessory=key_modal_button(text("overview.submit_key_button"), primary=True),
-        )
-    ]
+def _key_submission() -> Block:
+    return section(
+        text("overview.submit_key_intro"),
+        accessory=key_modal_button(text("overview.submit_key_button"), primary=True),
+    )
 
 
-def _step_buttons(
-    step: Step, steps: Sequence[Step], *, done: bool, keys_enabled: bool
-) -> list[Block]:
+def _step_buttons(step: Step, steps: Sequence[Step], *, done: bool) -> list[Block]:
     numbers = {item.number for item in steps}
     previous, following = step.number - 1, step.number + 1
     buttons: list[Block] = []
@@ -152,7 +139,7 @@ def _step_buttons(
     )
     buttons.append(button(label, ids.action_id(base, step.number), str(step.number)))
     buttons.append(button(text("step.overview_button"), ids.SHOW_OVERVIEW))
-    if step.key == KEY_STEP and keys_enabled:
+    if step.key == KEY_STEP:
         buttons.append(key_modal_button(text("step.submit_key_button")))
     return buttons
 

@@ -95,7 +95,7 @@ def test_steps_link_to_the_real_pages(
 def test_overview_lists_every_step_with_an_open_button(
     steps: tuple[Step, ...], check_message: Checker, rendered_text: Render
 ) -> None:
-    blocks = render_overview(steps, frozenset({1, 2, 3}), keys_enabled=True)
+    blocks = render_overview(steps, frozenset({1, 2, 3}))
     check_message(blocks)
     open_buttons = [
         b for b in interactive_elements(blocks) if b["action_id"].startswith("guide_open")
@@ -112,28 +112,21 @@ def test_overview_lists_every_step_with_an_open_button(
     assert "/openai-setup help" in said and "DM" in said and "mention" in said
 
 
-def test_overview_offers_the_key_dialog_only_when_enabled(
-    steps: tuple[Step, ...], check_message: Checker, rendered_text: Render
-) -> None:
-    enabled = render_overview(steps, frozenset(), keys_enabled=True)
-    disabled = render_overview(steps, frozenset(), keys_enabled=False)
-    check_message(disabled)
-    assert _button(enabled, actions.OPEN_KEY_MODAL) is not None
-    assert _button(disabled, actions.OPEN_KEY_MODAL) is None
-    assert "coming soon" in rendered_text(disabled)
+def test_overview_offers_the_key_dialog(steps: tuple[Step, ...]) -> None:
+    assert _button(render_overview(steps, frozenset()), actions.OPEN_KEY_MODAL) is not None
 
 
 def test_overview_celebrates_when_everything_is_done(
     steps: tuple[Step, ...], rendered_text: Render
 ) -> None:
-    said = rendered_text(render_overview(steps, frozenset(range(1, 8)), keys_enabled=True))
+    said = rendered_text(render_overview(steps, frozenset(range(1, 8))))
     assert "All 7 steps done" in said
 
 
 def test_overview_ignores_unknown_step_numbers(
     steps: tuple[Step, ...], rendered_text: Render
 ) -> None:
-    said = rendered_text(render_overview(steps, frozenset({2, 99}), keys_enabled=True))
+    said = rendered_text(render_overview(steps, frozenset({2, 99})))
     assert "1 of 7 steps done" in said
 
 
@@ -194,15 +187,12 @@ def test_only_the_key_step_offers_the_key_dialog(
     for step in steps:
         blocks = render_step(step, steps, done=False)
         assert (_button(blocks, actions.OPEN_KEY_MODAL) is not None) == (step.number == 4)
-    without_keys = render_step(steps[3], steps, done=False, keys_enabled=False)
-    assert _button(without_keys, actions.OPEN_KEY_MODAL) is None
-    assert "coming soon" in rendered_text(without_keys)
 
 
 def test_home_is_a_valid_view_with_the_checklist(
     steps: tuple[Step, ...], check_view: Checker, rendered_text: Render
 ) -> None:
-    view = render_home(steps, frozenset({1}), keys_enabled=True)
+    view = render_home(steps, frozenset({1}))
     assert view["type"] == "home"
     check_view(view["blocks"])
     assert len([i for i in _ids(view["blocks"]) if i.startswith("guide_open_step")]) == 7
@@ -213,11 +203,11 @@ def test_home_is_a_valid_view_with_the_checklist(
 def test_home_appends_extra_blocks_and_cuts_them_at_the_view_limit(
     steps: tuple[Step, ...], check_view: Checker, rendered_text: Render
 ) -> None:
-    few = render_home(steps, frozenset(), keys_enabled=False, extra_blocks=[context("Team keys")])
+    few = render_home(steps, frozenset(), extra_blocks=[context("Team keys")])
     assert few["blocks"][-1] == context("Team keys")
 
     many = [context(f"project {n}") for n in range(300)]
-    view = render_home(steps, frozenset(), keys_enabled=True, extra_blocks=many)
+    view = render_home(steps, frozenset(), extra_blocks=many)
     check_view(view["blocks"])
     assert len(view["blocks"]) == 100
     assert "more items are not shown" in rendered_text(view["blocks"][-1])

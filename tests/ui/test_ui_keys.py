@@ -561,7 +561,7 @@ def test_empty_list(check_message: Checker, rendered_text: Render) -> None:
 def test_home_keys_fit_in_the_app_home(steps: tuple[Step, ...], check_view: Checker) -> None:
     rows = [project(number, f"p{number}") for number in range(200)]
     extra = home_keys_blocks(rows, manageable=set(range(200)), now=NOW)
-    view = render_home(steps, frozenset({1}), keys_enabled=True, extra_blocks=extra)
+    view = render_home(steps, frozenset({1}), extra_blocks=extra)
     check_view(view["blocks"])
 
 

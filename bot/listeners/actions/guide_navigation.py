@@ -29,7 +29,7 @@ def open_step(
     if step is None:
         return
     done = step.number in services.progress.completed_steps(person)
-    blocks = render_step(step, services.steps, done=done, keys_enabled=services.keys_enabled)
+    blocks = render_step(step, services.steps, done=done)
     show_in_place(body, respond, client, services, person, blocks, open_step=step)
 
 
@@ -42,7 +42,6 @@ def show_overview(
     blocks = render_overview(
         services.steps,
         services.progress.completed_steps(person),
-        keys_enabled=services.keys_enabled,
     )
     show_in_place(body, respond, client, services, person, blocks)
 

@@ -55,7 +55,7 @@ def _set_done(
         services.progress.mark_done(person, step.number)
     else:
         services.progress.mark_undone(person, step.number)
-    blocks = render_step(step, services.steps, done=done, keys_enabled=services.keys_enabled)
+    blocks = render_step(step, services.steps, done=done)
     show_in_place(body, respond, client, services, person, blocks, open_step=step)
     if not clicked_on_home(body):
         publish_home(client, services, person)

@@ -35,11 +35,10 @@ def handle_openai_setup(
         blocks = render_overview(
             services.steps,
             services.progress.completed_steps(person_of(context)),
-            keys_enabled=services.keys_enabled,
         )
     elif (step := find_step(text, services.steps)) is not None:
         done = step.number in services.progress.completed_steps(person_of(context))
-        blocks = render_step(step, services.steps, done=done, keys_enabled=services.keys_enabled)
+        blocks = render_step(step, services.steps, done=done)
     else:
         blocks = reply_to_text(services, text)
     ack(response_type="ephemeral", text=fallback_text(blocks), blocks=blocks)
