@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
@@ -11,11 +12,14 @@ from bot.store.database import Database
 from bot.store.models import ProcessedEvent
 
 KEEP_FOR = timedelta(hours=2)  # Slack retries within minutes; keep a wide margin.
+PRUNE_EVERY = 500  # claims between two clean-ups of old ids, per process
 
 
 class EventLedger:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, prune_every: int = PRUNE_EVERY) -> None:
         self.database = database
+        self.prune_every = prune_every
+        self._claims = itertools.count(1)
 
     def claim(self, event_id: str, team_id: str = "") -> bool:
         """True for the first delivery of ``event_id``, False for any later one (a retry)."""
@@ -25,6 +29,8 @@ class EventLedger:
                 session.add(ProcessedEvent(event_id=event_id, team_id=team_id, received_at=now))
         except IntegrityError:
             return False
+        if next(self._claims) % self.prune_every == 0:
+            self.prune()  # keeps the table small without a scheduler
         return True
 
     def prune(self, older_than: timedelta = KEEP_FOR) -> int:
