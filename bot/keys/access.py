@@ -1,8 +1,9 @@
 """Who may change a project's key. Pure decisions; the caller supplies the facts.
 
-Workspace admins and owners (the caller checks ``users.info`` at every write, not when a
+Admins (see :func:`admin_here`; the caller asks ``users.info`` at every write, not when a
 button was drawn), the people in ``KEY_ADMINS``, and the project's maintainers may set,
-replace, test and revoke. Anyone may create a new project, and becomes its maintainer.
+replace, test and revoke. Anyone may create a new project, and becomes its maintainer,
+unless the workspace keeps that to admins (``bot.keys.limits``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,11 @@ from bot.store.key_records import Workspace
 
 @dataclass(frozen=True)
 class Actor:
-    """A person acting in one workspace, with their admin status as Slack reports it now."""
+    """A person acting in one workspace, with their admin status as Slack reports it now.
+
+    ``is_workspace_admin``: an admin here, as :func:`admin_here` decides (an org admin of this
+    workspace's Enterprise Grid org counts too).
+    """
 
     enterprise_id: str
     team_id: str
@@ -26,9 +31,45 @@ class Actor:
         return Workspace(self.enterprise_id, self.team_id)
 
 
+@dataclass(frozen=True)
+class SlackRoles:
+    """A person's roles as ``users.info`` reports them; unknown facts stay at their default.
+
+    ``team_id``/``workspace_admin``: the user's own workspace and whether they are its admin,
+    owner or primary owner (the top-level ``is_admin``/``is_owner``/``is_primary_owner``).
+    ``org_id``/``org_admin``: on Enterprise Grid, the ``enterprise_user`` object's
+    ``enterprise_id`` and its org-level ``is_admin``/``is_owner``.
+    """
+
+    team_id: str | None = None
+    workspace_admin: bool = False
+    org_id: str | None = None
+    org_admin: bool = False
+    deleted: bool = False
+
+
+def admin_here(roles: SlackRoles, enterprise_id: str, team_id: str) -> bool:
+    """Whether ``roles`` make someone an admin of the workspace a request comes from.
+
+    Org admins and owners manage every workspace of their own org; workspace admins and owners
+    only their own workspace: on Grid one person belongs to several workspaces, and being an
+    admin of one says nothing about the others. Anything missing or odd means "no".
+    """
+    if roles.deleted or not team_id:
+        return False
+    if enterprise_id and roles.org_admin and roles.org_id == enterprise_id:
+        return True
+    return roles.workspace_admin and roles.team_id == team_id
+
+
+def is_admin(actor: Actor, key_admins: frozenset[str]) -> bool:
+    """An admin here or a person listed in ``KEY_ADMINS``: may read the audit, change settings."""
+    return actor.is_workspace_admin or actor.user_id in key_admins
+
+
 def may_manage(actor: Actor, key_admins: frozenset[str], maintainers: frozenset[str]) -> bool:
-    return actor.is_workspace_admin or actor.user_id in key_admins or actor.user_id in maintainers
+    return is_admin(actor, key_admins) or actor.user_id in maintainers
 
 
 def may_read_audit(actor: Actor, key_admins: frozenset[str]) -> bool:
-    return actor.is_workspace_admin or actor.user_id in key_admins
+    return is_admin(actor, key_admins)

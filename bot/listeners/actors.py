@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.keys.access import Actor
+from bot.keys.access import Actor, SlackRoles, admin_here
 from bot.listeners.context import person_of
 from bot.store.progress import Person
 
@@ -21,17 +22,36 @@ def actor_of(context: Any, client: WebClient) -> Actor:
 
 
 def actor_for(person: Person, client: WebClient) -> Actor:
-    is_admin = False
+    roles = SlackRoles()
     try:
-        user = client.users_info(user=person.user_id).get("user") or {}
-        same_team = user.get("team_id") in (None, person.team_id) or bool(person.enterprise_id)
-        is_admin = same_team and bool(
-            user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")
-        )
+        user = client.users_info(user=person.user_id).get("user")
+        if isinstance(user, Mapping) and user.get("id") == person.user_id:
+            roles = roles_of(user)
     except SlackApiError as error:
         log.warning(
             "users.info failed for %s: %s; treating as not an admin",
             person.user_id,
             error.response.get("error"),
         )
+    is_admin = admin_here(roles, person.enterprise_id, person.team_id)
     return Actor(person.enterprise_id, person.team_id, person.user_id, is_admin)
+
+
+def roles_of(user: Mapping[str, Any]) -> SlackRoles:
+    """The facts :func:`admin_here` needs from a ``users.info`` user object.
+
+    Only JSON ``true`` counts as a role: a malformed answer must not make anyone an admin.
+    """
+    grid = user.get("enterprise_user")
+    grid = grid if isinstance(grid, Mapping) else {}
+    team_id = user.get("team_id")
+    org_id = grid.get("enterprise_id")
+    return SlackRoles(
+        team_id=team_id if isinstance(team_id, str) else None,
+        workspace_admin=any(
+            user.get(flag) is True for flag in ("is_admin", "is_owner", "is_primary_owner")
+        ),
+        org_id=org_id if isinstance(org_id, str) else None,
+        org_admin=grid.get("is_admin") is True or grid.get("is_owner") is True,
+        deleted=user.get("deleted") is True,
+    )

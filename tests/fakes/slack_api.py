@@ -72,12 +72,49 @@ class Fault:
 
 @dataclass
 class FakeUser:
+    """A person as ``users.info`` describes them.
+
+    ``is_admin``/``is_owner``/``is_primary_owner`` are workspace roles (of ``team_id``). An
+    Enterprise Grid member has ``enterprise_id`` set: the answer then carries Slack's
+    ``enterprise_user`` object, whose ``is_admin``/``is_owner`` are org-level roles
+    (``is_org_admin``/``is_org_owner`` here) and ``teams`` the workspaces they belong to.
+    """
+
     id: str
     team_id: str = "T0001"
     is_admin: bool = False
     is_owner: bool = False
     is_bot: bool = False
     deleted: bool = False
+    is_primary_owner: bool = False
+    enterprise_id: str | None = None
+    is_org_admin: bool = False
+    is_org_owner: bool = False
+    teams: tuple[str, ...] = ()
+
+    def info(self) -> dict[str, Any]:
+        """The ``user`` object of a ``users.info`` answer."""
+        user: dict[str, Any] = {
+            "id": self.id,
+            "team_id": self.team_id,
+            "name": self.id.lower(),
+            "deleted": self.deleted,
+            "is_admin": self.is_admin,
+            "is_owner": self.is_owner,
+            "is_primary_owner": self.is_primary_owner,
+            "is_bot": self.is_bot,
+            "is_restricted": False,
+        }
+        if self.enterprise_id is not None:
+            user["enterprise_user"] = {
+                "id": self.id,
+                "enterprise_id": self.enterprise_id,
+                "enterprise_name": "Example Grid",
+                "is_admin": self.is_org_admin,
+                "is_owner": self.is_org_owner,
+                "teams": list(self.teams or (self.team_id,)),
+            }
+        return user
 
 
 @dataclass
@@ -348,20 +385,16 @@ class FakeSlack:
             user = self.users.get(str(params.get("user")))
             if user is None:
                 return {"ok": False, "error": "user_not_found"}
-            return {
-                "ok": True,
-                "user": {
-                    "id": user.id,
-                    "team_id": user.team_id,
-                    "name": user.id.lower(),
-                    "deleted": user.deleted,
-                    "is_admin": user.is_admin,
-                    "is_owner": user.is_owner,
-                    "is_bot": user.is_bot,
-                    "is_restricted": False,
-                },
-            }
+            return {"ok": True, "user": user.info()}
         return {"ok": False, "error": "unknown_method"}
+
+    def _open_socket_connection(self, token: str | None) -> dict[str, Any]:
+        """``apps.connections.open``: only an app-level token may open a socket."""
+        if not (token or "").startswith("xapp-"):
+            return {"ok": False, "error": "not_allowed_token_type"}
+        if self.socket_mode_url is None:
+            return {"ok": False, "error": "socket_mode_not_enabled"}
+        return {"ok": True, "url": self.socket_mode_url()}
 
     def answer_oauth(
         self, method: str, params: dict[str, Any], credentials: tuple[str, str] | None

@@ -55,6 +55,7 @@ def block_actions(
     container: str = "message",
     view: dict[str, Any] | None = None,
     block_id: str = "b1",
+    enterprise_id: str | None = None,
 ) -> bytes:
     """A ``block_actions`` interaction, from an ephemeral message or from a view (Home)."""
     action = {
@@ -81,6 +82,7 @@ def block_actions(
         "enterprise": None,
         "actions": [action],
     }
+    _in_enterprise(payload, enterprise_id)
     if container == "message":
         payload["container"] = {
             "type": "message",
@@ -209,6 +211,7 @@ def view_submission(
     callback_id: str = "api_key_modal",
     view_id: str | None = None,
     private_metadata: str = "",
+    enterprise_id: str | None = None,
 ) -> bytes:
     """A ``view_submission`` interaction for a modal with these input values."""
     payload = {
@@ -241,4 +244,13 @@ def view_submission(
         },
         "response_urls": [],
     }
+    _in_enterprise(payload, enterprise_id)
     return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def _in_enterprise(payload: dict[str, Any], enterprise_id: str | None) -> None:
+    """An interaction from a workspace of an Enterprise Grid org names the org twice."""
+    if enterprise_id:
+        payload["enterprise"] = {"id": enterprise_id, "name": "Example Grid"}
+        payload["team"]["enterprise_id"] = enterprise_id
+        payload["team"]["enterprise_name"] = "Example Grid"

@@ -113,10 +113,13 @@ class SignedRequests:
         *,
         user_id: str = "U0ALICE",
         view_id: str | None = None,
+        enterprise_id: str | None = None,
         **kwargs: Any,
     ) -> HttpResponse:
         values = payloads.key_modal_values(project, api_key, **kwargs)
-        body = payloads.view_submission(values, user_id=user_id, view_id=view_id)
+        body = payloads.view_submission(
+            values, user_id=user_id, view_id=view_id, enterprise_id=enterprise_id
+        )
         return self.post(body, "application/x-www-form-urlencoded")
 
     def event(
