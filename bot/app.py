@@ -25,6 +25,7 @@ from bot.oauth.context import inject_installation_store
 from bot.oauth.settings import build_oauth_parts
 from bot.services import Services
 from bot.slack_client import build_web_client
+from bot.slack_request_guard import SlackRequestGuard
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,14 @@ def build_wsgi_app(bolt_app: App, services: Services, *, events: bool = True) ->
     the socket, unsigned) refuses ``/slack/events`` so nothing unverified enters over HTTP.
     """
     slack = SlackRequestHandler(bolt_app, path="/slack/events")
+    secret = services.settings.slack_signing_secret
+    # Without a signing secret nothing over HTTP could be verified: no events at all.
+    events = events and secret is not None and bool(secret.get_secret_value())
+    guarded_events = SlackRequestGuard(
+        slack,
+        secret.get_secret_value() if secret else "",
+        max_body_bytes=services.settings.max_request_bytes,
+    )
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if not events and environ.get("PATH_INFO") == "/slack/events":
@@ -130,6 +139,9 @@ def build_wsgi_app(bolt_app: App, services: Services, *, events: bool = True) ->
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
             )
             return [body]
+        if environ.get("PATH_INFO") == "/slack/events":
+            # Verified before Bolt sees a byte of it; Bolt itself never gets a GET here.
+            return guarded_events(environ, start_response)
         return slack(environ, start_response)
 
     return application

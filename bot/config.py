@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     listener_threads: int = Field(default=16, ge=1, le=256)
     slow_work_threads: int = Field(default=16, ge=1, le=256)
     http_threads: int = Field(default=16, ge=1, le=256)
+    # Slack's own payloads (a view with 100 blocks included) stay well under 1 MiB.
+    max_request_bytes: int = Field(default=1024 * 1024, ge=16 * 1024, le=16 * 1024 * 1024)
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -31,9 +31,17 @@ class DrainingServer:
         executors: Sequence[Executor] = (),
         threads: int = 8,
         grace_seconds: float = 25.0,
+        max_body_bytes: int = 1024 * 1024,
     ) -> None:
+        # waitress answers 413 itself past the limit, from the Content-Length header or while
+        # reading a chunked body, so an oversized upload is never buffered whole.
         self.server: Any = create_server(
-            wsgi_app, host=host, port=port, threads=threads, ident="openai-setup"
+            wsgi_app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="openai-setup",
+            max_request_body_size=max_body_bytes,
         )
         self.executors = list(executors)
         self.grace_seconds = grace_seconds

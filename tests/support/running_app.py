@@ -159,6 +159,7 @@ class RunningApp(SignedRequests):
             port=0,
             executors=background_executors(self.bolt),
             grace_seconds=5,
+            max_body_bytes=self.settings.max_request_bytes,
         )
         self._thread = threading.Thread(target=self._server.serve, daemon=True)
         self._thread.start()
