@@ -21,8 +21,11 @@ KEYS_REPLACE = "keys_replace"  # value: the project id
 KEYS_REVOKE = "keys_revoke"  # value: the project id (the button asks for confirmation)
 
 
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
 def _pattern(base: str) -> re.Pattern[str]:
-    return re.compile(rf"^{re.escape(base)}(:\d+)?$")
+    return re.compile(rf"^{re.escape(base)}(:[0-9]{{1,11}})?\Z")
 
 
 OPEN_STEP_PATTERN = _pattern(OPEN_STEP)
@@ -41,11 +44,16 @@ def action_id(base: str, suffix: int | None = None) -> str:
     return base if suffix is None else f"{base}:{suffix}"
 
 
-def step_number(value: str | None) -> int | None:
-    """The step number carried in a button value, or None when it is not a plain number."""
-    if value is None:
+def number_in_value(value: object, *, max_digits: int) -> int | None:
+    """The whole number a button's ``value`` carries, or None for anything else.
+
+    Values come back from Slack as the button was drawn, but a forged request may carry any
+    string: only plain ASCII digits, at most ``max_digits`` of them, make a number (``int``
+    accepts "²" and other digits, and is slow on thousands of them).
+    """
+    if not isinstance(value, str):
         return None
     value = value.strip()
-    if not value.isdigit() or not value.isascii() or len(value) > 3:
+    if not 0 < len(value) <= max_digits or not _ASCII_DIGITS.fullmatch(value):
         return None
     return int(value)

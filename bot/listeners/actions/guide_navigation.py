@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.listeners.actions.in_place import show_in_place, step_from_value
+from bot.listeners.actions.in_place import show_in_place, step_from_value, tell_out_of_date
 from bot.listeners.context import person_of, services_of
 from bot.listeners.home import publish_home
 from bot.ui.answers import render_help
@@ -27,6 +27,7 @@ def open_step(
     person = person_of(context)
     step = step_from_value(services, action.get("value"))
     if step is None:
+        tell_out_of_date(body, respond, client, person)
         return
     done = step.number in services.progress.completed_steps(person)
     blocks = render_step(step, services.steps, done=done)

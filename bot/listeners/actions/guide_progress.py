@@ -7,7 +7,12 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.listeners.actions.in_place import clicked_on_home, show_in_place, step_from_value
+from bot.listeners.actions.in_place import (
+    clicked_on_home,
+    show_in_place,
+    step_from_value,
+    tell_out_of_date,
+)
 from bot.listeners.context import person_of, services_of
 from bot.listeners.home import publish_home
 from bot.ui.guide import render_step
@@ -50,6 +55,7 @@ def _set_done(
     person = person_of(context)
     step = step_from_value(services, action.get("value"))
     if step is None:
+        tell_out_of_date(body, respond, client, person)
         return
     if done:
         services.progress.mark_done(person, step.number)

@@ -11,7 +11,9 @@ from bot.guide.model import Step
 from bot.listeners.home import publish_home
 from bot.services import Services
 from bot.store.progress import Person
+from bot.ui.actions import number_in_value
 from bot.ui.answers import fallback_text
+from bot.ui.messages import text
 
 
 def clicked_on_home(body: dict[str, Any]) -> bool:
@@ -37,9 +39,18 @@ def show_in_place(
     )
 
 
+def tell_out_of_date(
+    body: dict[str, Any], respond: Respond, client: WebClient, person: Person
+) -> None:
+    """A button whose value means nothing (old, or forged): say so privately, change nothing."""
+    message = text("errors.expired")
+    if clicked_on_home(body):
+        client.chat_postMessage(channel=person.user_id, text=message)
+        return
+    respond(replace_original=False, response_type="ephemeral", text=message)
+
+
 def step_from_value(services: Services, value: str | None) -> Step | None:
     """The step a button names, or None for a value that is not a known step number."""
-    if value is None or not value.strip().isdigit():
-        return None
-    number = int(value.strip())
+    number = number_in_value(value, max_digits=3)
     return next((step for step in services.steps if step.number == number), None)

@@ -15,6 +15,7 @@ from bot.listeners.context import person_of, services_of
 from bot.listeners.home import publish_home
 from bot.listeners.keys_views import keys_list_blocks
 from bot.ui import blocks as block_kit
+from bot.ui.actions import number_in_value
 from bot.ui.answers import fallback_text
 from bot.ui.keys import (
     render_key_modal,
@@ -26,6 +27,8 @@ from bot.ui.keys import (
 )
 from bot.ui.messages import text
 from bot.ui.mrkdwn import MAX_BLOCKS_MESSAGE
+
+PROJECT_ID_DIGITS = 11  # database ids stay far below 10**11
 
 
 def open_key_modal(
@@ -130,5 +133,4 @@ def _show(
 
 
 def _project_id(action: dict[str, Any]) -> int | None:
-    value = str(action.get("value") or "").strip()
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return number_in_value(action.get("value"), max_digits=PROJECT_ID_DIGITS)
