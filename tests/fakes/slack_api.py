@@ -10,6 +10,9 @@ credentials) and refreshes rotating tokens (``grant_type=refresh_token``), and
 ``oauth.v2.exchange`` turns a long-lived token into a rotating one. Tokens issued that way are
 remembered: ``auth.test`` answers with the workspace a token belongs to, and expired or revoked
 ones get ``token_expired`` / ``token_revoked``. Any other token works for the default team.
+
+Socket Mode: ``apps.connections.open`` (app-level ``xapp-`` token only) answers with a fresh
+WebSocket URL from ``socket_mode_url`` (set by ``fakes.socket_mode_server.FakeSocketMode``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -175,6 +179,8 @@ class FakeSlack:
         self.tokens: dict[str, TokenGrant] = {}
         self._codes: dict[str, OAuthConsent] = {}
         self._refresh_tokens: dict[str, TokenGrant] = {}
+        # Socket Mode: where apps.connections.open sends the app (a new URL each call).
+        self.socket_mode_url: Callable[[], str] | None = None
         self._lock = threading.Condition()
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -338,6 +344,8 @@ class FakeSlack:
     ) -> dict[str, Any]:
         """The body Slack would send back for a successful call of ``method``."""
         grant = self.grant_for(token)
+        if method == "apps.connections.open":
+            return self._open_socket_connection(token)
         if method == "auth.test" and grant is not None:
             return _auth_test(grant)
         if method == "auth.test":
