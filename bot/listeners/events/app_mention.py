@@ -11,7 +11,9 @@ from bot.listeners.context import services_of
 from bot.listeners.replies import reply_to_text
 from bot.ui.answers import fallback_text
 
-MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
+# Slack writes a mention as <@U123> or <@U123|name>. The label may not run past a "<": with
+# "[^>]*" a message of repeated "<@A|" made each try scan to the end (quadratic time).
+MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^<>]*)?>")
 
 
 def handle_app_mention(event: dict[str, Any], context: BoltContext, say: Say) -> None:
