@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -34,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Everything this process creates (database, keyring, data folder) is for its user only.
+    os.umask(0o077)
     args = build_parser().parse_args(argv)
     settings = Settings()
     configure_logging(settings.log_level)

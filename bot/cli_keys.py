@@ -19,7 +19,8 @@ from bot.keys.probe import OpenAIProbe
 from bot.keys.rotation import rotate_all, rows_using
 from bot.keys.service import KeyService
 from bot.oauth.rekeying import rekey_tokens, token_rows_using
-from bot.store.database import Database
+from bot.store import key_records
+from bot.store.database import Database, sqlite_file
 from bot.store.key_records import Workspace
 from bot.store.schema import ensure_schema
 
@@ -52,17 +53,22 @@ def _workspace_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
+    keyring_path = settings.keyring_file or settings.data_dir / "keyring.json"
+    # Only `keyring add` may make a keyring (or a database): every other command reads what
+    # the app made, and a typo in DATA_DIR must not leave a fresh, unbacked-up secret behind.
+    creates = args.command == "keyring" and args.keyring_command == "add"
     try:
-        keyring_path = settings.keyring_file or settings.data_dir / "keyring.json"
-        keyring, _ = load_or_create_keyring(settings.keyring_file, keyring_path)
-        database = Database(settings.resolved_database_url)
-        ensure_schema(database)
+        database = _open_database(settings, create=creates)
+        if args.command == "keys" and args.keys_command == "list":
+            return _list(database, Workspace(args.enterprise, args.team), as_json=args.json)
+        if creates:
+            keyring, _ = load_or_create_keyring(settings.keyring_file, keyring_path)
+        else:
+            keyring = Keyring.load(keyring_path)
         if args.command == "keyring":
             return _keyring(args, keyring, keyring_path, database)
-        service = KeyService(database, keyring, OpenAIProbe(), key_admins=frozenset())
-        if args.keys_command == "list":
-            return _list(service, Workspace(args.enterprise, args.team), as_json=args.json)
         if args.keys_command == "export":
+            service = KeyService(database, keyring, OpenAIProbe(), key_admins=frozenset())
             return _export(service, Workspace(args.enterprise, args.team), args)
         report = rotate_all(database, keyring, batch_size=args.batch_size)
         tokens = rekey_tokens(database, keyring, batch_size=args.batch_size)
@@ -72,10 +78,32 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     except KeyringError as error:
         print(f"error: {error}", file=sys.stderr)
         return 4
+    except MissingDatabase as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
 
 
-def _list(service: KeyService, workspace: Workspace, *, as_json: bool) -> int:
-    projects = service.list_projects(workspace)
+class MissingDatabase(Exception):
+    """The SQLite file an operator command reads does not exist (nothing stored yet)."""
+
+
+def _open_database(settings: Settings, *, create: bool) -> Database:
+    url = settings.resolved_database_url
+    path = sqlite_file(url)
+    if not create and path is not None and not path.exists():
+        raise MissingDatabase(
+            f"no database at {path}: nothing is stored yet, or DATA_DIR / DATABASE_URL "
+            "do not name the app's database"
+        )
+    database = Database(url)
+    ensure_schema(database)
+    return database
+
+
+def _list(database: Database, workspace: Workspace, *, as_json: bool) -> int:
+    """Masked facts only: listing needs no keyring."""
+    with database.read_session() as session:
+        projects = key_records.list_projects(session, workspace)
     rows = [
         {
             "project": project.name,

@@ -88,15 +88,38 @@ def test_keyring_add_rotate_retire_and_list(tmp_path: Path) -> None:
     from bot.keys.keyring import Keyring
 
     env = {"DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    assert run_bot("db", "upgrade", env=env).returncode == 0
     listed = run_bot("keys", "list", "--team", "T0001", "--json", env=env)
     assert listed.returncode == 0, listed.stderr
     assert json.loads(listed.stdout) == []
-    first = Keyring.load(tmp_path / "keyring.json").active_id
+    assert not (tmp_path / "keyring.json").exists()  # listing needs no keyring
     added = run_bot("keyring", "add", env=env)
     assert added.returncode == 0, added.stderr
-    assert Keyring.load(tmp_path / "keyring.json").active_id != first
+    keyring = Keyring.load(tmp_path / "keyring.json")
+    (first,) = set(keyring.key_ids) - {keyring.active_id}
     rotated = run_bot("keys", "rotate", env=env)
     assert "rotated 0" in rotated.stdout
     retired = run_bot("keyring", "retire", first, env=env)
     assert retired.returncode == 0, retired.stderr
     assert first not in Keyring.load(tmp_path / "keyring.json").key_ids
+
+
+def test_read_only_commands_create_no_secret_and_no_database(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    env = {"DATA_DIR": str(data_dir)}
+    listed = run_bot("keys", "list", "--team", "T0001", env=env)
+    exported = run_bot("keys", "export", "--team", "T0001", "--project", "prod", env=env)
+    for result in (listed, exported):
+        assert result.returncode != 0
+        assert "no database at" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not data_dir.exists()
+
+
+def test_export_without_a_keyring_says_so_and_makes_none(tmp_path: Path) -> None:
+    env = {"DATA_DIR": str(tmp_path)}
+    assert run_bot("db", "upgrade", env=env).returncode == 0
+    exported = run_bot("keys", "export", "--team", "T0001", "--project", "prod", env=env)
+    assert exported.returncode == 4
+    assert "KEYRING_FILE" in exported.stderr and "does not exist" in exported.stderr
+    assert not (tmp_path / "keyring.json").exists()

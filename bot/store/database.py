@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -62,16 +64,35 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def create_database_engine(url: str, *, echo: bool = False) -> Engine:
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None for other databases and in-memory SQLite."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def create_database_engine(url: str, *, echo: bool = False) -> Engine:
+    if make_url(url).get_backend_name() != "sqlite":
         return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_file(url)
+    if path is not None:
+        _create_private_file(path)
     engine = create_engine(url, echo=echo, connect_args={"timeout": 15})
     event.listen(engine, "connect", _configure_sqlite)
     event.listen(engine, "begin", _begin_sqlite)
     return engine
+
+
+def _create_private_file(path: Path) -> None:
+    """Make the SQLite file (and its folder) readable by this user only, before SQLite does.
+
+    SQLite gives its -wal and -shm files the database file's mode, so all three end up 0600
+    whatever the process umask; the folder, new or ours, is 0700.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
