@@ -28,8 +28,8 @@ USER 10001:10001
 WORKDIR /data
 VOLUME ["/data"]
 EXPOSE 3000
-# Healthy when /healthz answers 200 (the database is reachable). In Socket Mode there is no
-# HTTP server, so the check passes while the process runs.
+# Healthy when /healthz on $PORT answers 200: the database is reachable and, in Socket Mode,
+# the socket to Slack is connected (Socket Mode serves /healthz too, nothing else).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-m", "bot.healthcheck"]
 STOPSIGNAL SIGTERM

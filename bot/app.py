@@ -107,21 +107,30 @@ def background_executors(app: App) -> list[Executor]:
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def build_wsgi_app(bolt_app: App, services: Services, *, events: bool = True) -> WsgiApp:
+def build_wsgi_app(
+    bolt_app: App,
+    services: Services,
+    *,
+    events: bool = True,
+    socket_connected: Callable[[], bool] | None = None,
+) -> WsgiApp:
     """``POST /slack/events`` for Slack, ``GET /healthz`` for load balancers and Docker.
 
     With OAuth, Bolt's handler also serves ``GET /slack/install`` and
-    ``GET /slack/oauth_redirect``. ``events=False`` (Socket Mode with OAuth: events come over
-    the socket, unsigned) refuses ``/slack/events`` so nothing unverified enters over HTTP.
+    ``GET /slack/oauth_redirect``. ``events=False`` (Socket Mode: events come over the
+    socket, unsigned) refuses ``/slack/events`` so nothing unverified enters over HTTP; there
+    ``socket_connected`` tells ``/healthz`` whether the socket to Slack is up.
     """
     slack = SlackRequestHandler(bolt_app, path="/slack/events")
     secret = services.settings.slack_signing_secret
     # Without a signing secret nothing over HTTP could be verified: no events at all.
     events = events and secret is not None and bool(secret.get_secret_value())
-    guarded_events = SlackRequestGuard(
-        slack,
-        secret.get_secret_value() if secret else "",
-        max_body_bytes=services.settings.max_request_bytes,
+    guarded_events = (
+        SlackRequestGuard(
+            slack, secret.get_secret_value(), max_body_bytes=services.settings.max_request_bytes
+        )
+        if events and secret is not None
+        else None  # no secret to verify with (Socket Mode): /slack/events answers 404
     )
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -131,17 +140,30 @@ def build_wsgi_app(bolt_app: App, services: Services, *, events: bool = True) ->
             )
             return [b"Not Found"]
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
-            healthy = services.database.ping()
-            body = json.dumps({"ok": healthy, "database": "up" if healthy else "down"}).encode()
-            status = "200 OK" if healthy else "503 Service Unavailable"
+            report = _health_report(services, socket_connected)
+            body = json.dumps(report).encode()
+            status = "200 OK" if report["ok"] else "503 Service Unavailable"
             start_response(
                 status,
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
             )
             return [body]
-        if environ.get("PATH_INFO") == "/slack/events":
+        if guarded_events is not None and environ.get("PATH_INFO") == "/slack/events":
             # Verified before Bolt sees a byte of it; Bolt itself never gets a GET here.
             return guarded_events(environ, start_response)
         return slack(environ, start_response)
 
     return application
+
+
+def _health_report(
+    services: Services, socket_connected: Callable[[], bool] | None
+) -> dict[str, Any]:
+    """Healthy when the database answers and, in Socket Mode, the socket to Slack is up."""
+    database_up = services.database.ping()
+    report: dict[str, Any] = {"ok": database_up, "database": "up" if database_up else "down"}
+    if socket_connected is not None:
+        connected = socket_connected()
+        report["socket"] = "connected" if connected else "disconnected"
+        report["ok"] = database_up and connected
+    return report

@@ -1,7 +1,7 @@
 """``python -m bot.healthcheck``: the container's HEALTHCHECK (exit 0 when healthy).
 
-HTTP mode: ``GET http://127.0.0.1:$PORT/healthz`` must answer 200. Socket Mode serves no
-HTTP, so a running process is all there is to check.
+Both modes serve ``GET /healthz`` on ``$PORT``: it answers 200 when the database answers and,
+in Socket Mode, the socket to Slack is connected; anything else (503, no answer) is unhealthy.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ import urllib.request
 
 
 def main() -> int:
-    if os.environ.get("SLACK_APP_TOKEN") and not os.environ.get("SLACK_CLIENT_ID"):
-        return 0
     port = os.environ.get("PORT", "3000")
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=4) as response:

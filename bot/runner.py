@@ -1,9 +1,9 @@
 """``python -m bot``: start in Socket Mode or HTTP mode, chosen from the environment.
 
-With ``SLACK_CLIENT_ID`` and ``SLACK_CLIENT_SECRET`` the app serves many workspaces (OAuth):
-in HTTP mode one server takes events and the install pages; in Socket Mode events come over
-the socket and the HTTP server only serves ``/slack/install``, ``/slack/oauth_redirect`` and
-``/healthz``.
+In Socket Mode events come over the socket and the HTTP server on ``HOST:PORT`` serves only
+``/healthz`` (healthy when the database answers and the socket is connected) and, with OAuth
+(``SLACK_CLIENT_ID`` and ``SLACK_CLIENT_SECRET``), ``/slack/install`` and
+``/slack/oauth_redirect``. In HTTP mode the same server also takes ``POST /slack/events``.
 """
 
 from __future__ import annotations
@@ -11,13 +11,17 @@ from __future__ import annotations
 import logging
 import signal
 import sys
-import threading
-from concurrent.futures import Executor
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.store.database import Database
 from bot.store.schema import SchemaError, ensure_schema
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.http_server import DrainingServer
 
 log = logging.getLogger(__name__)
 
@@ -69,45 +73,56 @@ def run(settings: Settings) -> int:
         bolt_app = build_oauth_bolt_app(settings, services)
     else:
         bolt_app = build_bolt_app(settings, services)
-    if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        assert settings.slack_app_token is not None
-        handler = SocketModeHandler(bolt_app, settings.slack_app_token.get_secret_value())
-        if not settings.oauth_enabled:
-            log.info("starting in Socket Mode")
-            return run_socket_mode(handler, background_executors(bolt_app))
-        log.info(
-            "starting in Socket Mode (OAuth: install pages on %s:%d)", settings.host, settings.port
-        )
-        handler.connect()
 
     from bot.http_server import DrainingServer
 
-    if not settings.socket_mode:
+    socket = _connect_socket(bolt_app, settings) if settings.socket_mode else None
+    if socket is None:
         mode = "with OAuth " if settings.oauth_enabled else ""
         log.info("starting in HTTP mode %son %s:%d", mode, settings.host, settings.port)
     server = DrainingServer(
-        build_wsgi_app(bolt_app, services, events=not settings.socket_mode),
+        build_wsgi_app(
+            bolt_app,
+            services,
+            events=socket is None,
+            socket_connected=socket.client.is_connected if socket is not None else None,
+        ),
         host=settings.host,
         port=settings.port,
         executors=background_executors(bolt_app),
         threads=settings.http_threads,
+        max_body_bytes=settings.max_request_bytes,
     )
-    server.install_signal_handlers()
+    _stop_on_signals(server, socket)
     server.serve()
     return 0
 
 
-def run_socket_mode(handler: Any, executors: list[Executor]) -> int:
-    """Serve over Socket Mode until SIGTERM/SIGINT, then let running listeners finish."""
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+def _connect_socket(bolt_app: App, settings: Settings) -> SocketModeHandler:
+    """Open the Socket Mode connection; the HTTP server then serves only ``/healthz`` (and
+    the install pages with OAuth)."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    assert settings.slack_app_token is not None
+    pages = "/healthz and the install pages" if settings.oauth_enabled else "/healthz"
+    log.info("starting in Socket Mode (%s on %s:%d)", pages, settings.host, settings.port)
+    handler = SocketModeHandler(bolt_app, settings.slack_app_token.get_secret_value())
     handler.connect()
-    stop.wait()
-    log.info("stopping: closing the Socket Mode connection; finishing running listeners")
-    handler.close()
-    for executor in executors:
-        executor.shutdown(wait=True)
-    return 0
+    return handler
+
+
+def _stop_on_signals(server: DrainingServer, socket: SocketModeHandler | None) -> None:
+    """SIGTERM/SIGINT: the server drains (HTTP requests in flight, then running listeners and
+    key checks). In Socket Mode the socket is closed first, so Slack sends no more envelopes
+    here while the rest finishes."""
+    if socket is None:
+        server.install_signal_handlers()
+        return
+
+    def stop(*_: object) -> None:
+        log.info("stopping: closing the Socket Mode connection")
+        socket.close()  # returns once the client's threads have stopped (a few seconds)
+        server.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)

@@ -1,4 +1,5 @@
-"""The app as a real process, ``python -m bot`` in HTTP mode, for replica and signal tests."""
+"""The app as a real process, ``python -m bot`` in HTTP or Socket Mode, for replica and signal
+tests."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from fakes.slack_api import FakeSlack
+from fakes.socket_mode_server import FakeSocketMode
 
 from support.running_app import BOT_TOKEN, SIGNING_SECRET, SignedRequests, http
+from support.socket_mode_app import APP_TOKEN, SocketModeRequests
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,3 +100,15 @@ class AppProcess(SignedRequests):
 
     def log(self) -> str:
         return self.log_file.read_text()
+
+
+class SocketModeAppProcess(SocketModeRequests, AppProcess):
+    """``python -m bot`` in Socket Mode (``SLACK_APP_TOKEN`` set): Slack's deliveries come over
+    ``socket_mode`` (the signed HTTP helpers give way to ``SocketModeRequests``), and the process is
+    healthy once ``/healthz`` sees the socket up. No signing secret unless a test passes one:
+    a Socket Mode app needs none."""
+
+    def __init__(self, slack: FakeSlack, socket_mode: FakeSocketMode, **kwargs: Any) -> None:
+        self.socket = socket_mode
+        environment = {"SLACK_APP_TOKEN": APP_TOKEN, "SLACK_SIGNING_SECRET": "", **kwargs}
+        super().__init__(slack, **environment)
