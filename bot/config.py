@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     listener_threads: int = Field(default=16, ge=1, le=256)
     slow_work_threads: int = Field(default=16, ge=1, le=256)
     http_threads: int = Field(default=16, ge=1, le=256)
+    # Abuse limits over a rolling hour (README: "Limits"): new projects, and live key checks,
+    # each of which sends a request to OpenAI with a key someone typed.
+    projects_per_person_per_hour: int = Field(default=5, ge=1, le=100_000)
+    projects_per_workspace_per_hour: int = Field(default=25, ge=1, le=100_000)
+    key_checks_per_person_per_hour: int = Field(default=20, ge=1, le=100_000)
+    key_checks_per_workspace_per_hour: int = Field(default=100, ge=1, le=100_000)
     # Slack's own payloads (a view with 100 blocks included) stay well under 1 MiB.
     max_request_bytes: int = Field(default=1024 * 1024, ge=16 * 1024, le=16 * 1024 * 1024)
 

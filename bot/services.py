@@ -8,7 +8,9 @@ from bot.config import Settings
 from bot.guide.model import Step
 from bot.guide.search import TroubleshootingIndex, default_index
 from bot.guide.steps import default_steps
+from bot.keys.creation_setting import CreationSetting
 from bot.keys.keyring import Keyring, load_or_create_keyring
+from bot.keys.limits import HourlyLimits, Limiter
 from bot.keys.probe import OpenAIProbe
 from bot.keys.service import KeyService
 from bot.store.database import Database
@@ -26,6 +28,7 @@ class Services:
     troubleshooting: TroubleshootingIndex
     keyring: Keyring
     keys: KeyService
+    creation: CreationSetting
 
     @classmethod
     def build(cls, settings: Settings, database: Database) -> Services:
@@ -51,9 +54,20 @@ class Services:
                 probe,
                 key_admins=settings.key_admin_ids,
                 reload_keyring=lambda: Keyring.load(keyring_path),
+                limiter=Limiter(database, hourly_limits(settings)),
             ),
+            creation=CreationSetting(database, key_admins=settings.key_admin_ids),
         )
 
     def __deepcopy__(self, memo: dict[int, object]) -> Services:
         # Bolt deep-copies the context for lazy listeners; these collaborators are shared.
         return self
+
+
+def hourly_limits(settings: Settings) -> HourlyLimits:
+    return HourlyLimits(
+        projects_per_person=settings.projects_per_person_per_hour,
+        projects_per_workspace=settings.projects_per_workspace_per_hour,
+        checks_per_person=settings.key_checks_per_person_per_hour,
+        checks_per_workspace=settings.key_checks_per_workspace_per_hour,
+    )

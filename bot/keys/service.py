@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.keys.access import Actor, may_manage, may_read_audit
+from bot.keys.access import Actor, is_admin, may_manage, may_read_audit
 from bot.keys.crypto import (
     BindingContext,
     DecryptionError,
@@ -22,6 +22,7 @@ from bot.keys.crypto import (
     stored_key_id,
 )
 from bot.keys.keyring import Keyring
+from bot.keys.limits import Hold, Limiter
 from bot.keys.probe import OpenAIProbe
 from bot.keys.validation import KeyOutcome, ValidationResult
 from bot.store import key_records as records
@@ -46,6 +47,7 @@ class Verdict(StrEnum):
     REFUSED = "refused"  # not allowed
     NOT_FOUND = "not_found"  # no such project (in this workspace) or no key stored
     UNREADABLE = "unreadable"  # the stored value did not decrypt (tampered, wrong keyring)
+    HELD = "held"  # stopped before OpenAI by a limit or the creation setting (see ``hold``)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class KeyResult:
     validation: ValidationResult | None = None
     stored: bool = False
     replaced: bool = False
+    hold: Hold | None = None
 
 
 def binding(workspace: Workspace, project_id: int) -> BindingContext:
@@ -74,6 +77,7 @@ class KeyService:
         key_admins: frozenset[str] = frozenset(),
         reload_keyring: Callable[[], Keyring] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        limiter: Limiter | None = None,
     ) -> None:
         self.database = database
         self.keyring = keyring
@@ -81,6 +85,7 @@ class KeyService:
         self.key_admins = key_admins
         self.reload_keyring = reload_keyring
         self.clock = clock
+        self.limiter = limiter  # None: no limits (operator tools, storage tests)
 
     # --- reading ---------------------------------------------------------------------------
     def list_projects(self, workspace: Workspace) -> list[ProjectRow]:
@@ -129,6 +134,9 @@ class KeyService:
         if not self.may_submit(actor, name):
             self._audit(actor.workspace, actor.user_id, "set", "refused", name, print_id)
             return KeyResult(Verdict.REFUSED, name, shown)
+        held = self._held(actor, "set", name, shown, print_id, new_name=name)
+        if held is not None:
+            return held
         result = self.probe.validate(
             api_key, organization=organization, project=openai_project, check_billing=check_billing
         )
@@ -222,6 +230,9 @@ class KeyService:
         if isinstance(loaded, KeyResult):
             return loaded
         project, api_key, key_row = loaded
+        held = self._held(actor, "test", project.name, key_row.masked, key_row.fingerprint[:12])
+        if held is not None:
+            return held
         result = self.probe.hello(
             api_key, organization=key_row.organization_hint, project=key_row.project_hint
         )
@@ -363,6 +374,30 @@ class KeyService:
             )
             return KeyResult(Verdict.UNREADABLE, project.name, key_row.masked)
         return project, api_key, key_row
+
+    def _held(
+        self,
+        actor: Actor,
+        action: str,
+        name: str,
+        masked: str,
+        print_id: str,
+        new_name: str | None = None,
+    ) -> KeyResult | None:
+        """Limits and the creation setting, before OpenAI; a hold is audited and returned.
+
+        ``new_name``: a submission's project name, which creates the project if it is new.
+        """
+        if self.limiter is None:
+            return None
+        admin = is_admin(actor, self.key_admins)
+        hold = self.limiter.reserve(actor, admin=admin, project_name=new_name)
+        if hold is None:
+            return None
+        self._audit(
+            actor.workspace, actor.user_id, action, hold.outcome, name, print_id, hold.detail
+        )
+        return KeyResult(Verdict.HELD, name, masked, hold=hold)
 
     def _missing(self, actor: Actor, action: str, what: str) -> KeyResult:
         self._audit(

@@ -8,6 +8,7 @@ from typing import Any
 from bot.keys.access import Actor
 from bot.services import Services
 from bot.store.key_records import ProjectRow
+from bot.ui.key_holds import render_creation_setting
 from bot.ui.keys import home_keys_blocks, render_keys_list
 
 
@@ -17,8 +18,13 @@ def keys_list_blocks(services: Services, actor: Actor) -> list[dict[str, Any]]:
 
 
 def home_keys(services: Services, actor: Actor) -> list[dict[str, Any]]:
+    """The team's keys, then (for admins only) who may add projects."""
     projects, manageable = _visible_projects(services, actor)
-    return home_keys_blocks(projects, manageable=manageable, now=datetime.now(UTC))
+    blocks = home_keys_blocks(projects, manageable=manageable, now=datetime.now(UTC))
+    if services.creation.may_change(actor):
+        members = services.creation.members_may_create(actor.workspace)
+        blocks += render_creation_setting(members)
+    return blocks
 
 
 def _visible_projects(services: Services, actor: Actor) -> tuple[list[ProjectRow], set[int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -130,6 +131,36 @@ class AuditEvent(Base):
     outcome: Mapped[str] = mapped_column(String(40))
     fingerprint_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
     detail: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WorkspaceSetting(Base):
+    """What a workspace's admins chose in App Home; no row means every default holds."""
+
+    __tablename__ = "workspace_settings"
+
+    enterprise_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    # Whether members who are not admins may create new projects (default: yes).
+    members_create_projects: Mapped[bool] = mapped_column(Boolean, default=True)
+    changed_by: Mapped[str] = mapped_column(SLACK_ID)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class KeyCheck(Base):
+    """A live key check sent to OpenAI (a submission or a Test), counted for hourly limits.
+
+    Written before the request leaves, so checks still running count too; rows older than the
+    limits' window are deleted as new ones arrive.
+    """
+
+    __tablename__ = "key_checks"
+    __table_args__ = (Index("ix_key_checks_team_time", "enterprise_id", "team_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    enterprise_id: Mapped[str] = mapped_column(SLACK_ID, default="")
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    user_id: Mapped[str] = mapped_column(SLACK_ID)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -19,6 +19,9 @@ OPEN_KEY_MODAL = "keys_open_modal"  # value: a project name, or absent when none
 KEYS_TEST = "keys_test"  # value: the project id, e.g. "12"
 KEYS_REPLACE = "keys_replace"  # value: the project id
 KEYS_REVOKE = "keys_revoke"  # value: the project id (the button asks for confirmation)
+PROJECT_CREATION = "workspace_project_creation"  # value: CREATION_MEMBERS or CREATION_ADMINS
+CREATION_MEMBERS = "members"  # anyone may create a project
+CREATION_ADMINS = "admins"  # only admins may
 
 
 _ASCII_DIGITS = re.compile(r"[0-9]+")
@@ -37,6 +40,7 @@ OPEN_KEY_MODAL_PATTERN = _pattern(OPEN_KEY_MODAL)
 KEYS_TEST_PATTERN = _pattern(KEYS_TEST)
 KEYS_REPLACE_PATTERN = _pattern(KEYS_REPLACE)
 KEYS_REVOKE_PATTERN = _pattern(KEYS_REVOKE)
+PROJECT_CREATION_PATTERN = _pattern(PROJECT_CREATION)
 
 
 def action_id(base: str, suffix: int | None = None) -> str:

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.guide.model import Step
+from bot.keys.limits import Hold
 from bot.keys.validation import ValidationResult
 from bot.ui.blocks import Block, context, plain, section
+from bot.ui.key_holds import render_held
 from bot.ui.key_results import (
     MAX_PROJECT_NAME,
     project_label,
@@ -150,6 +152,11 @@ def render_result_view(
 def render_refused_view(project_name: str) -> dict[str, Any]:
     """The dialog's answer when the submitter may not change this project's key."""
     return _result_modal(render_refused(project_name))
+
+
+def render_held_view(hold: Hold, project_name: str) -> dict[str, Any]:
+    """The dialog's answer when a limit or the creation setting stopped the check."""
+    return _result_modal(render_held(hold, project_name))
 
 
 def render_error_view(message_key: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ The builders live in ``key_modal`` (the dialog and its follow-up views), ``key_r
 
 from __future__ import annotations
 
+from bot.ui.key_holds import render_held
 from bot.ui.key_list import (
     home_keys_blocks,
     render_audit,
@@ -27,6 +28,7 @@ from bot.ui.key_modal import (
     parse_key_modal,
     render_checking_view,
     render_error_view,
+    render_held_view,
     render_key_modal,
     render_refused_view,
     render_result_view,
@@ -56,6 +58,8 @@ __all__ = [
     "render_audit_refused",
     "render_checking_view",
     "render_error_view",
+    "render_held",
+    "render_held_view",
     "render_key_modal",
     "render_key_unreadable",
     "render_keys_list",

@@ -4,6 +4,7 @@ from slack_bolt import App
 
 from bot.listeners.actions.guide_navigation import open_step, show_help, show_overview
 from bot.listeners.actions.guide_progress import mark_done, mark_undone
+from bot.listeners.actions.project_creation import change_project_creation
 from bot.listeners.actions.team_keys import (
     acknowledge,
     open_key_modal,
@@ -25,3 +26,4 @@ def register(app: App) -> None:
     # The test sends a request to OpenAI: ack at once, run it on the slow-work pool.
     app.action(actions.KEYS_TEST_PATTERN)(ack=acknowledge, lazy=[test_key])
     app.action(actions.KEYS_REVOKE_PATTERN)(revoke_key)
+    app.action(actions.PROJECT_CREATION_PATTERN)(change_project_creation)

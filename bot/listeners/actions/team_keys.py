@@ -18,6 +18,7 @@ from bot.ui import blocks as block_kit
 from bot.ui.actions import number_in_value
 from bot.ui.answers import fallback_text
 from bot.ui.keys import (
+    render_held,
     render_key_modal,
     render_key_unreadable,
     render_not_found,
@@ -96,6 +97,8 @@ def _result_blocks(result: KeyResult | None, steps: Any, *, tested: bool) -> lis
         return render_refused(result.project_name)
     if result.verdict is Verdict.UNREADABLE:
         return render_key_unreadable(result.project_name)
+    if result.verdict is Verdict.HELD and result.hold is not None:
+        return render_held(result.hold, result.project_name)
     if tested and result.validation is not None:
         return render_test_result(
             result.project_name, result.masked or "", result.validation, steps

@@ -28,6 +28,7 @@ from bot.ui.keys import (
     parse_key_modal,
     render_checking_view,
     render_error_view,
+    render_held_view,
     render_refused_view,
     render_result_view,
 )
@@ -81,6 +82,8 @@ def check_and_store_key(view: dict[str, Any], context: BoltContext, client: WebC
         )
         if result.verdict is Verdict.REFUSED:
             new_view = render_refused_view(result.project_name)
+        elif result.verdict is Verdict.HELD and result.hold is not None:
+            new_view = render_held_view(result.hold, result.project_name)
         else:
             assert result.validation is not None
             new_view = render_result_view(
