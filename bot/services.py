@@ -53,7 +53,6 @@ class Services:
                 keyring,
                 probe,
                 key_admins=settings.key_admin_ids,
-                reload_keyring=lambda: Keyring.load(keyring_path),
                 limiter=Limiter(database, hourly_limits(settings)),
             ),
             creation=CreationSetting(database, key_admins=settings.key_admin_ids),

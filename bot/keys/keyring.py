@@ -15,6 +15,8 @@ import logging
 import os
 import re
 import secrets
+import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 
 KEYRING_SETTING = "KEYRING_FILE"
 KEY_SIZE = 32
+RELOAD_INTERVAL_SECONDS = 1.0
 FORMAT_VERSION = 1
 # Ids appear in the stored form "v1.<id>.<payload>", so they may never contain a dot.
 KEY_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,32}\Z")
@@ -37,7 +40,15 @@ class KeyringError(Exception):
 class Keyring:
     """Encryption keys by id, the id of the active one, and the HMAC key for fingerprints."""
 
-    __slots__ = ("_active_id", "_ciphers", "_fingerprint_key", "_keys")
+    __slots__ = (
+        "_active_id",
+        "_ciphers",
+        "_fingerprint_key",
+        "_keys",
+        "_next_reload_at",
+        "_reload_lock",
+        "_source",
+    )
 
     def __init__(self, keys: Mapping[str, bytes], active_id: str, fingerprint_key: bytes) -> None:
         for key_id, key in keys.items():
@@ -51,6 +62,11 @@ class Keyring:
         self._active_id = active_id
         self._fingerprint_key = fingerprint_key
         self._ciphers: dict[str, AESGCM] = {}
+        # The file this keyring came from: re-read when a stored value names a key id this
+        # process has not seen (`keyring add` + `keys rotate` ran while it served).
+        self._source: Path | None = None
+        self._reload_lock = threading.Lock()
+        self._next_reload_at = 0.0
 
     @classmethod
     def generate(cls) -> Keyring:
@@ -78,7 +94,9 @@ class Keyring:
                 path,
                 mode & 0o777,
             )
-        return cls.from_json(text, source=str(path))
+        keyring = cls.from_json(text, source=str(path))
+        keyring._source = path
+        return keyring
 
     @classmethod
     def from_json(cls, text: str, *, source: str = "the keyring") -> Keyring:
@@ -140,11 +158,57 @@ class Keyring:
         return self._fingerprint_key
 
     def cipher(self, key_id: str) -> AESGCM:
-        """The AES-GCM object for ``key_id``, built once (KeyError when the id is unknown)."""
+        """The AES-GCM object for ``key_id``, built once (KeyError when the id is unknown).
+
+        An unknown id makes a keyring loaded from a file re-read it once first, so every
+        user of this one object (stored keys, Slack tokens) follows a rotation at once.
+        """
         cipher = self._ciphers.get(key_id)
         if cipher is None:
-            cipher = self._ciphers.setdefault(key_id, AESGCM(self._keys[key_id]))
+            key = self._keys.get(key_id)
+            if key is None:
+                key = self._reload_for(key_id)
+            cipher = self._ciphers.setdefault(key_id, AESGCM(key))
         return cipher
+
+    def _reload_for(self, key_id: str) -> bytes:
+        """Re-read the source file for ``key_id``; KeyError when it is not there either.
+
+        At most one read per ``RELOAD_INTERVAL_SECONDS``: a tampered value naming a made-up
+        id must not turn every request into a file read. A file whose fingerprint key
+        changed is another keyring altogether, and is refused.
+        """
+        if self._source is None:
+            raise KeyError(key_id)
+        with self._reload_lock:
+            if key_id in self._keys:  # another thread reloaded meanwhile
+                return self._keys[key_id]
+            now = time.monotonic()
+            if now < self._next_reload_at:
+                raise KeyError(key_id)
+            self._next_reload_at = now + RELOAD_INTERVAL_SECONDS
+            try:
+                fresh = Keyring.load(self._source)
+            except KeyringError as error:
+                log.error("could not re-read the keyring: %s", error)
+                raise KeyError(key_id) from None
+            if fresh._fingerprint_key != self._fingerprint_key:
+                log.error(
+                    "%s: %s now holds a different keyring (another fingerprint key); "
+                    "keeping the one loaded at start",
+                    KEYRING_SETTING,
+                    self._source,
+                )
+                raise KeyError(key_id)
+            # A new active key in the file is the operator's `keyring add`: write with it too.
+            adopt_active = fresh._active_id not in self._keys
+            self._keys = {**self._keys, **fresh._keys}
+            if adopt_active:
+                self._active_id = fresh._active_id
+            log.info("keyring re-read: key ids %s, active %s", list(self._keys), self._active_id)
+            if key_id not in self._keys:
+                raise KeyError(key_id)
+            return self._keys[key_id]
 
     def add_key(self) -> str:
         """Add a random key and make it active; older keys stay readable. Returns its id."""
@@ -188,6 +252,7 @@ def load_or_create_keyring(path: Path | None, default_path: Path) -> tuple[Keyri
         raise KeyringError(
             f"{KEYRING_SETTING} is not set and {default_path} cannot be created: {exc.strerror}"
         ) from None
+    keyring._source = default_path
     log.warning(
         "%s is not set: generated a NEW keyring at %s. Back this file up now and keep it "
         "secret. Losing it makes every stored API key unreadable. Set %s to use another path.",

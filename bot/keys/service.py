@@ -19,7 +19,6 @@ from bot.keys.crypto import (
     encrypt,
     fingerprint,
     mask,
-    stored_key_id,
 )
 from bot.keys.keyring import Keyring
 from bot.keys.limits import Hold, Limiter
@@ -75,7 +74,6 @@ class KeyService:
         probe: OpenAIProbe,
         *,
         key_admins: frozenset[str] = frozenset(),
-        reload_keyring: Callable[[], Keyring] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         limiter: Limiter | None = None,
     ) -> None:
@@ -83,7 +81,6 @@ class KeyService:
         self.keyring = keyring
         self.probe = probe
         self.key_admins = key_admins
-        self.reload_keyring = reload_keyring
         self.clock = clock
         self.limiter = limiter  # None: no limits (operator tools, storage tests)
 
@@ -308,7 +305,7 @@ class KeyService:
             raise LookupError(f"no stored key for project {project_name!r}")
         project_id, name, ciphertext, print_id = found
         try:
-            api_key = self._decrypt(ciphertext, binding(workspace, project_id))
+            api_key = decrypt(self.keyring, ciphertext, binding(workspace, project_id))
         except DecryptionError:
             self._audit(workspace, operator, "export", "unreadable", name, print_id)
             raise
@@ -331,24 +328,6 @@ class KeyService:
         return removed
 
     # --- helpers ---------------------------------------------------------------------------
-    def _decrypt(self, ciphertext: str, context: BindingContext) -> str:
-        """Decrypt; a key id this process has not seen yet re-reads the keyring file first.
-
-        ``keyring add`` + ``keys rotate`` can run while replicas serve: a replica that meets
-        a row rotated under the new key loads the updated keyring instead of failing.
-        """
-        try:
-            return decrypt(self.keyring, ciphertext, context)
-        except DecryptionError:
-            if self.reload_keyring is None or _key_id_known(self.keyring, ciphertext):
-                raise
-            fresh = self.reload_keyring()
-            if not _key_id_known(fresh, ciphertext):
-                raise
-            log.info("keyring reloaded: it has new key ids")
-            self.keyring = fresh
-            return decrypt(self.keyring, ciphertext, context)
-
     def _load_for_write(
         self, actor: Actor, project_id: int, action: str
     ) -> tuple[ProjectRow, str, _KeyRow] | KeyResult:
@@ -366,7 +345,7 @@ class KeyService:
             key_row = _KeyRow(row.fingerprint, row.masked, row.organization_hint, row.project_hint)
             ciphertext = row.ciphertext
         try:
-            api_key = self._decrypt(ciphertext, binding(actor.workspace, project.id))
+            api_key = decrypt(self.keyring, ciphertext, binding(actor.workspace, project.id))
         except DecryptionError:
             log.error("stored key of project %d does not decrypt", project.id)
             self._audit(
@@ -435,13 +414,6 @@ class _KeyRow:
     masked: str
     organization_hint: str | None
     project_hint: str | None
-
-
-def _key_id_known(keyring: Keyring, ciphertext: str) -> bool:
-    try:
-        return stored_key_id(ciphertext) in keyring.key_ids
-    except DecryptionError:
-        return True  # malformed: reloading would not help
 
 
 def _detail(result: ValidationResult) -> str:

@@ -218,3 +218,25 @@ def test_save_to_an_unwritable_place_raises_keyring_error(tmp_path: Path) -> Non
     blocker.write_text("")
     with pytest.raises(KeyringError, match=KEYRING_SETTING):
         Keyring.generate().save(blocker / "keyring.json")
+
+
+def test_a_loaded_keyring_follows_a_key_added_to_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "keyring.json"
+    Keyring.generate().save(path)
+    serving = Keyring.load(path)  # a running app's copy
+    operator = Keyring.load(path)
+    new_id = operator.add_key()
+    operator.save(path)
+    assert serving.cipher(new_id) is not None
+    assert serving.active_id == new_id
+
+
+def test_a_file_holding_another_keyring_is_not_adopted(tmp_path: Path) -> None:
+    path = tmp_path / "keyring.json"
+    Keyring.generate().save(path)
+    serving = Keyring.load(path)
+    stranger = Keyring.generate()
+    stranger.save(path)  # someone replaced the file with an unrelated keyring
+    with pytest.raises(KeyError):
+        serving.cipher(stranger.active_id)
+    assert stranger.active_id not in serving.key_ids
