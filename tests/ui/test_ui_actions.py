@@ -40,7 +40,20 @@ def test_action_id_suffix() -> None:
 
 @pytest.mark.parametrize(
     ("value", "number"),
-    [("3", 3), (" 7 ", 7), ("", None), (None, None), ("x", None), ("-1", None), ("٣", None)],
+    [
+        ("3", 3),
+        (" 7 ", 7),
+        ("", None),
+        (None, None),
+        ("x", None),
+        ("-1", None),
+        ("٣", None),
+        ("²", None),
+        ("1234", None),
+        ("1" * 5000, None),
+    ],
 )
-def test_step_number_reads_only_plain_numbers(value: str | None, number: int | None) -> None:
-    assert actions.step_number(value) == number
+def test_number_in_value_reads_only_plain_short_numbers(
+    value: str | None, number: int | None
+) -> None:
+    assert actions.number_in_value(value, max_digits=3) == number

@@ -8,6 +8,7 @@ from support.running_app import RunningApp
 from bot.guide.steps import default_steps
 from bot.store.progress import Person
 from bot.ui import actions
+from bot.ui.messages import text
 
 STEPS = default_steps()
 ALICE = Person(enterprise_id="", team_id="T0001", user_id="U0ALICE")
@@ -36,12 +37,14 @@ def test_last_and_first_steps_have_no_dangling_buttons(app: RunningApp) -> None:
     assert "0" not in values and "2" in values
 
 
-def test_unknown_step_value_changes_nothing(app: RunningApp) -> None:
+def test_unknown_step_value_says_out_of_date_and_changes_nothing(app: RunningApp) -> None:
     assert app.action(actions.OPEN_STEP, "99").status == 200
     assert app.action(actions.OPEN_STEP, "<!channel>").status == 200
-    app.action(actions.SHOW_OVERVIEW, "")
-    app.slack.wait_for("response_url")
-    assert len(app.slack.calls_to("response_url")) == 1
+    replies = app.slack.wait_for("response_url", 2)
+    for reply in replies:
+        assert reply.params["text"] == text("errors.expired")
+        assert reply.params["replace_original"] is False
+    assert not app.slack.calls_to("views.publish")
 
 
 def test_mark_done_is_stored_redrawn_and_home_republished(app: RunningApp) -> None:
