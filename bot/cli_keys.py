@@ -19,10 +19,12 @@ from bot.keys.probe import OpenAIProbe
 from bot.keys.rotation import rotate_all, rows_using
 from bot.keys.service import KeyService
 from bot.oauth.rekeying import rekey_tokens, token_rows_using
+from bot.rules.submission import Field, Problem, parse_project_name, visible
 from bot.store import key_records
 from bot.store.database import Database, sqlite_file
 from bot.store.key_records import Workspace
 from bot.store.schema import ensure_schema
+from bot.ui.messages import text
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
@@ -121,25 +123,32 @@ def _list(database: Database, workspace: Workspace, *, as_json: bool) -> int:
         for project in projects
     ]
     if as_json:
-        print(json.dumps(rows, indent=2))
+        print(json.dumps(rows, indent=2))  # ASCII: control characters come out as \u escapes
     else:
+        # A name stored before the name rules could hold terminal control sequences.
         for row in rows:
-            print(f"{row['project']}\t{row['key'] or '-'}\t{row['status']}")
+            print(f"{visible(str(row['project']))}\t{row['key'] or '-'}\t{row['status']}")
     return 0
 
 
 def _export(service: KeyService, workspace: Workspace, args: argparse.Namespace) -> int:
+    name = parse_project_name(args.project)
+    if isinstance(name, Problem):
+        service.refuse_input(workspace, "cli", None, {Field.PROJECT: name}, action="export")
+        reason = text(name.message_key, **{**name.values, "field": "--project"})
+        print(f"error: --project is not a valid project name. {reason}", file=sys.stderr)
+        return 2
     try:
-        api_key = service.export(workspace, args.project)
+        api_key = service.export(workspace, name.shown)
     except LookupError:
         print(
-            f"error: team {args.team} has no stored key for project {args.project!r}",
+            f"error: team {args.team} has no stored key for project {name.shown!r}",
             file=sys.stderr,
         )
         return 1
     except DecryptionError:
         print(
-            f"error: the stored key of {args.project!r} cannot be decrypted with this "
+            f"error: the stored key of {name.shown!r} cannot be decrypted with this "
             "keyring (tampered, or KEYRING_FILE is not the keyring it was stored with)",
             file=sys.stderr,
         )

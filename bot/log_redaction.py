@@ -11,9 +11,11 @@ import logging
 import re
 import sys
 
+from bot.rules.secrets import REDACTION_PATTERN
+
 SECRET_PATTERNS = (
-    # OpenAI keys: sk-, sk-proj-, sk-svcacct-, sk-admin-, also when URL- or JSON-escaped.
-    re.compile(r"sk-[A-Za-z0-9_\-]{8,}"),
+    # OpenAI keys, as the one secret detector defines them for logs (its widest net).
+    REDACTION_PATTERN,
     # Slack tokens: bot/user/app-level/refresh/config tokens.
     re.compile(r"xox[abprse]-[A-Za-z0-9\-]{6,}"),
     re.compile(r"xapp-[A-Za-z0-9\-]{6,}"),

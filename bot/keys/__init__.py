@@ -1,6 +1,7 @@
-"""OpenAI API keys: format checks, live validation, and encryption at rest. No Slack here.
+"""OpenAI API keys: live validation and encryption at rest. No Slack here.
 
-Modules: ``key_format`` (shape hints, redaction pattern), ``keyring`` and ``crypto``
+What a submission may contain (key shape, project names) and the secret detector are pure
+rules in ``bot.rules``. Modules: ``keyring`` and ``crypto``
 (AES-256-GCM with bound context, fingerprints, masks), ``validation`` (live probe →
 ``KeyOutcome``), ``outcome_text`` (the words for each outcome, from ``outcomes.toml``).
 """

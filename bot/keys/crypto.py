@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 
-from bot.keys.key_format import known_prefix
 from bot.keys.keyring import KEY_ID_PATTERN, Keyring, KeyringError
+from bot.rules.secrets import known_prefix
 
 __all__ = [
     "BindingContext",

@@ -4,7 +4,7 @@ for every write, test, export, refusal and failure. No Slack here; the caller re
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -24,6 +24,7 @@ from bot.keys.keyring import Keyring
 from bot.keys.limits import Hold, Limiter
 from bot.keys.probe import OpenAIProbe
 from bot.keys.validation import KeyOutcome, ValidationResult
+from bot.rules.submission import Field, Problem, ProjectName, parse_project_name
 from bot.store import key_records as records
 from bot.store.database import Database
 from bot.store.key_records import ProjectRow, Workspace
@@ -46,6 +47,7 @@ class Verdict(StrEnum):
     REFUSED = "refused"  # not allowed
     NOT_FOUND = "not_found"  # no such project (in this workspace) or no key stored
     UNREADABLE = "unreadable"  # the stored value did not decrypt (tampered, wrong keyring)
+    INVALID = "invalid"  # the input breaks the submission rules (bot.rules.submission)
     HELD = "held"  # stopped before OpenAI by a limit or the creation setting (see ``hold``)
 
 
@@ -100,12 +102,19 @@ class KeyService:
         return may_manage(actor, self.key_admins, maintainers)
 
     def audit_trail(self, actor: Actor, project_name: str | None = None) -> list[AuditEvent] | None:
-        """Recent audit rows for admins; None (and an audit row) for anyone else."""
+        """Recent audit rows for admins; None (and an audit row) for anyone else.
+
+        A ``project_name`` the name rules refuse matches nothing and is never written down.
+        """
+        name = parse_project_name(project_name) if project_name else None
+        shown = name.shown if isinstance(name, ProjectName) else None
         if not may_read_audit(actor, self.key_admins):
-            self._audit(actor.workspace, actor.user_id, "audit", "refused", project_name)
+            self._audit(actor.workspace, actor.user_id, "audit", "refused", shown)
             return None
+        if isinstance(name, Problem):
+            return []
         with self.database.read_session() as session:
-            return records.recent_audit(session, actor.workspace, project_name)
+            return records.recent_audit(session, actor.workspace, shown)
 
     # --- writing ---------------------------------------------------------------------------
     def may_submit(self, actor: Actor, project_name: str) -> bool:
@@ -124,9 +133,16 @@ class KeyService:
         openai_project: str | None = None,
         check_billing: bool = True,
     ) -> KeyResult:
-        """Check ``api_key`` live and store it for the project when OpenAI accepts it."""
-        name = " ".join(project_name.split())
+        """Check ``api_key`` live and store it for the project when OpenAI accepts it.
+
+        A ``project_name`` the name rules refuse is audited (without the name) and ends here.
+        """
+        project = parse_project_name(project_name)
         shown = mask(api_key)
+        if isinstance(project, Problem):
+            self.refuse_input(actor.workspace, actor.user_id, None, {Field.PROJECT: project})
+            return KeyResult(Verdict.INVALID, "", shown)
+        name = project.shown
         print_id = fingerprint(self.keyring, api_key)[:12]
         if not self.may_submit(actor, name):
             self._audit(actor.workspace, actor.user_id, "set", "refused", name, print_id)
@@ -150,7 +166,7 @@ class KeyService:
             return KeyResult(Verdict.DONE, name, shown, result, stored=False)
         for attempt in range(STORE_ATTEMPTS):
             try:
-                return self._store(actor, name, api_key, result, organization, openai_project)
+                return self._store(actor, project, api_key, result, organization, openai_project)
             except IntegrityError:
                 # Another submission inserted the project's first key at the same moment:
                 # run again, now as a replacement of that key.
@@ -161,7 +177,7 @@ class KeyService:
     def _store(
         self,
         actor: Actor,
-        name: str,
+        name: ProjectName,
         api_key: str,
         result: ValidationResult,
         organization: str | None,
@@ -291,9 +307,16 @@ class KeyService:
         return KeyResult(Verdict.DONE, project.name, masked)
 
     def export(self, workspace: Workspace, project_name: str, operator: str = "cli") -> str:
-        """The plaintext key, for the operator's command line only; always audited."""
+        """The plaintext key, for the operator's command line only; always audited.
+
+        Raises LookupError for a name the rules refuse (audited without it) or no stored key.
+        """
+        parsed = parse_project_name(project_name)
+        if isinstance(parsed, Problem):
+            self.refuse_input(workspace, operator, None, {Field.PROJECT: parsed}, action="export")
+            raise LookupError("not a valid project name")
         with self.database.read_session() as session:
-            project = records.find_project(session, workspace, project_name)
+            project = records.find_project(session, workspace, parsed)
             row = records.stored_key(session, project.id) if project else None
             found = (
                 (project.id, project.name, row.ciphertext, row.fingerprint[:12])
@@ -301,8 +324,8 @@ class KeyService:
                 else None
             )
         if found is None:
-            self._audit(workspace, operator, "export", "not_found", project_name)
-            raise LookupError(f"no stored key for project {project_name!r}")
+            self._audit(workspace, operator, "export", "not_found", parsed.shown)
+            raise LookupError("no stored key for this project")
         project_id, name, ciphertext, print_id = found
         try:
             api_key = decrypt(self.keyring, ciphertext, binding(workspace, project_id))
@@ -311,6 +334,29 @@ class KeyService:
             raise
         self._audit(workspace, operator, "export", "exported", name, print_id)
         return api_key
+
+    def refuse_input(
+        self,
+        workspace: Workspace,
+        actor: str,
+        project: ProjectName | None,
+        problems: Mapping[Field, Problem],
+        *,
+        action: str = "set",
+    ) -> None:
+        """Audit input the submission rules refused: which fields and why, never the values.
+
+        ``project``: the name, only when it was valid (a refused name is not written down).
+        """
+        leaked = any(problem.leaked for problem in problems.values())
+        self._audit(
+            workspace,
+            actor,
+            action,
+            "refused:leaked_key" if leaked else "refused:input",
+            project.shown if project else None,
+            detail=", ".join(f"{which}: {problem.code}" for which, problem in problems.items()),
+        )
 
     def forget_workspace(self, workspace: Workspace, reason: str) -> int:
         """Crypto-shred every key of a workspace (app uninstalled): ciphertexts deleted."""

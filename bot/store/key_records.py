@@ -12,9 +12,8 @@ from sqlalchemy import and_, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.rules.submission import MAX_PROJECT_NAME, ProjectName, parse_project_name
 from bot.store.models import AuditEvent, KeyProject, ProjectMaintainer, StoredKey
-
-PROJECT_NAME_LIMIT = 80
 
 
 @dataclass(frozen=True)
@@ -50,14 +49,16 @@ class StoredKeyFacts:
     project_hint: str | None
 
 
-def name_key(name: str) -> str:
-    """How project names compare: case-insensitive, runs of spaces folded."""
-    return " ".join(name.split()).casefold()
-
-
-def find_project(session: Session, workspace: Workspace, name: str) -> KeyProject | None:
+def find_project(
+    session: Session, workspace: Workspace, name: ProjectName | str
+) -> KeyProject | None:
+    """The project called ``name``; a string is read by the name rules first, and one they
+    refuse names no project."""
+    parsed = parse_project_name(name) if isinstance(name, str) else name
+    if not isinstance(parsed, ProjectName):
+        return None
     return session.scalar(
-        select(KeyProject).where(*_in(workspace), KeyProject.name_key == name_key(name))
+        select(KeyProject).where(*_in(workspace), KeyProject.name_key == parsed.key)
     )
 
 
@@ -67,9 +68,11 @@ def project_by_id(session: Session, workspace: Workspace, project_id: int) -> Ke
 
 
 def get_or_create_project(
-    session: Session, workspace: Workspace, name: str, creator: str, now: datetime
+    session: Session, workspace: Workspace, name: ProjectName, creator: str, now: datetime
 ) -> tuple[KeyProject, bool]:
     """The named project, created (with ``creator`` as maintainer) if it does not exist.
+
+    ``name`` went through the name rules, so it fits the columns whole: nothing is cut.
 
     Two people creating the same project at once: the unique constraint lets one win and the
     other reads the winner's row.
@@ -80,8 +83,8 @@ def get_or_create_project(
     project = KeyProject(
         enterprise_id=workspace.enterprise_id,
         team_id=workspace.team_id,
-        name=" ".join(name.split())[:PROJECT_NAME_LIMIT],
-        name_key=name_key(name)[:PROJECT_NAME_LIMIT],
+        name=name.shown,
+        name_key=name.key,
         created_by=creator,
         created_at=now,
     )
@@ -194,7 +197,7 @@ def add_audit(
         AuditEvent(
             enterprise_id=workspace.enterprise_id,
             team_id=workspace.team_id,
-            project_name=project_name[:PROJECT_NAME_LIMIT] if project_name else None,
+            project_name=project_name[:MAX_PROJECT_NAME] if project_name else None,
             actor=actor[:64],
             action=action,
             outcome=outcome[:40],
@@ -208,12 +211,13 @@ def add_audit(
 def recent_audit(
     session: Session, workspace: Workspace, project_name: str | None = None, limit: int = 20
 ) -> list[AuditEvent]:
+    """The newest rows first; ``project_name`` (a ``ProjectName.shown``) keeps only its rows."""
     query = select(AuditEvent).where(
         AuditEvent.enterprise_id == workspace.enterprise_id,
         AuditEvent.team_id == workspace.team_id,
     )
     if project_name:
-        query = query.where(AuditEvent.project_name == " ".join(project_name.split()))
+        query = query.where(AuditEvent.project_name == project_name)
     return list(session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
 
 

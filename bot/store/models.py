@@ -72,7 +72,8 @@ class KeyProject(Base):
     enterprise_id: Mapped[str] = mapped_column(SLACK_ID, default="")
     team_id: Mapped[str] = mapped_column(SLACK_ID)
     name: Mapped[str] = mapped_column(String(80))
-    # Lower-cased, space-folded name: "Prod API" and "prod  api" are one project.
+    # How names compare (bot.rules.submission.ProjectName.key): NFKC, space-folded and
+    # case-folded, never cut, so "Prod API", "prod  api" and "ｐｒｏｄ api" are one project.
     name_key: Mapped[str] = mapped_column(String(80))
     created_by: Mapped[str] = mapped_column(SLACK_ID)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -14,26 +14,27 @@ from typing import Any
 from bot.guide.model import Step
 from bot.keys.limits import Hold
 from bot.keys.validation import ValidationResult
+from bot.rules.submission import MAX_PROJECT_NAME, Field, Problem
 from bot.ui.blocks import Block, context, plain, section
 from bot.ui.key_holds import render_held
 from bot.ui.key_results import (
-    MAX_PROJECT_NAME,
     project_label,
     render_refused,
     result_blocks,
     shown_key,
     stored_line,
 )
-from bot.ui.messages import all_templates, text
+from bot.ui.messages import all_templates, placeholders, text
 from bot.ui.mrkdwn import MAX_MODAL_TITLE, one_line
 
 KEY_MODAL_CALLBACK_ID = "api_key_modal"
 KEY_RESULT_CALLBACK_ID = "api_key_result"  # the views that replace the form after submitting
 
-BLOCK_PROJECT = "project"
-BLOCK_API_KEY = "api_key"
-BLOCK_ORGANIZATION = "organization"
-BLOCK_OPENAI_PROJECT = "openai_project"
+# The text inputs' block ids are the submission rules' field names.
+BLOCK_PROJECT = Field.PROJECT.value
+BLOCK_API_KEY = Field.API_KEY.value
+BLOCK_ORGANIZATION = Field.ORGANIZATION.value
+BLOCK_OPENAI_PROJECT = Field.OPENAI_PROJECT.value
 BLOCK_CHECK_BILLING = "check_billing"
 INPUT_ACTION_ID = "value"  # the action_id of every input element in the form
 CHECK_BILLING_VALUE = "yes"
@@ -125,6 +126,20 @@ def parse_key_modal(view_state_values: Mapping[str, Any]) -> KeyModalInput:
             for option in selected
         ),
     )
+
+
+def render_input_errors(problems: Mapping[Field, Problem]) -> dict[str, str]:
+    """Inline errors by block id (``response_action: errors``); none repeats the input.
+
+    A key typed into another field names that field, and says to treat the key as leaked.
+    """
+    errors: dict[str, str] = {}
+    for which, problem in problems.items():
+        values = dict(problem.values)
+        if "field" in placeholders(problem.message_key):
+            values["field"] = text(f"key_modal.{which.value}_label")
+        errors[which.value] = text(problem.message_key, **values)
+    return errors
 
 
 def render_checking_view(project_name: str, masked: str) -> dict[str, Any]:

@@ -10,16 +10,16 @@ from collections.abc import Sequence
 
 from bot.guide.model import Step
 from bot.keys.crypto import mask
-from bot.keys.key_format import KEY_PATTERN
 from bot.keys.outcome_text import KeyOutcome, note_text, outcome_text
 from bot.keys.validation import ValidationResult
+from bot.rules.secrets import REDACTION_PATTERN
+from bot.rules.submission import MAX_PROJECT_NAME, visible
 from bot.ui.blocks import Block, context, section
 from bot.ui.messages import text
 from bot.ui.mrkdwn import one_line, sanitize, truncate
 
 MAX_REPLY = 300
 MAX_SHOWN_KEY = 40
-MAX_PROJECT_NAME = 80
 MAX_ID = 100
 
 OUTCOME_MARKS: dict[KeyOutcome, str] = {
@@ -37,14 +37,17 @@ OUTCOME_MARKS: dict[KeyOutcome, str] = {
 
 def shown_key(masked: str) -> str:
     """``masked`` as it may be displayed: a whole key that slipped in is masked again."""
-    if KEY_PATTERN.search(masked):
+    if REDACTION_PATTERN.search(masked):
         masked = mask(masked.strip())
     return truncate(one_line(masked), MAX_SHOWN_KEY)
 
 
 def project_label(project_name: str) -> str:
-    """A project name on one line, cut to the stored length (escaped later by ``text``)."""
-    return truncate(one_line(project_name), MAX_PROJECT_NAME)
+    """A project name on one line, at most the stored length (escaped later by ``text``).
+
+    Names stored before the name rules may hold invisible characters: they show as escapes.
+    """
+    return truncate(one_line(visible(project_name)), MAX_PROJECT_NAME)
 
 
 def result_blocks(

@@ -11,9 +11,9 @@ import pytest
 from ui.block_kit import Blocks, Checker, all_strings, block_kit_problems, interactive_elements
 
 from bot.guide.model import Step
-from bot.keys.key_format import KEY_PATTERN
 from bot.keys.outcome_text import MODEL_NOT_FOUND, KeyOutcome, outcome_text
 from bot.keys.validation import ValidationResult
+from bot.rules.secrets import REDACTION_PATTERN as KEY_PATTERN
 from bot.store.key_records import ProjectRow, StoredKeyFacts
 from bot.store.models import AuditEvent
 from bot.ui import actions

@@ -12,10 +12,10 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.guide.steps import find_step
-from bot.keys.key_format import looks_like_openai_key
 from bot.listeners.commands.team_keys import KEY_COMMANDS
 from bot.listeners.context import person_of, services_of
 from bot.listeners.replies import reply_to_text
+from bot.rules.secrets import contains_key
 from bot.ui.answers import fallback_text, render_key_in_text_warning
 from bot.ui.guide import render_overview, render_step
 
@@ -26,7 +26,7 @@ def handle_openai_setup(
     services = services_of(context)
     text = (command.get("text") or "").strip()
     word, _, rest = text.partition(" ")
-    if looks_like_openai_key(text):
+    if contains_key(text):
         blocks = render_key_in_text_warning()
     elif word.lower() in KEY_COMMANDS:
         KEY_COMMANDS[word.lower()](ack, command, context, client, rest.strip())

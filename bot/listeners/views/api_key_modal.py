@@ -1,13 +1,13 @@
-"""The private key dialog's submission: format errors inline, then a live check, then save.
+"""The private key dialog's submission: rule breaks inline, then a live check, then save.
 
 The key exists only in this request's memory: it is never put in the view, in
-``private_metadata``, in a message or in a log line; views show ``mask(key)`` only.
+``private_metadata``, in a message or in a log line; views show ``mask(key)`` only. A key
+typed into any other field is refused inline as leaked and never shown or stored.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
@@ -15,66 +15,65 @@ from slack_sdk import WebClient
 
 from bot.keys.access import Actor
 from bot.keys.crypto import mask
-from bot.keys.key_format import check_key_format
 from bot.keys.service import Verdict
 from bot.listeners.actors import actor_of
 from bot.listeners.context import person_of, services_of
 from bot.listeners.home import publish_home
+from bot.rules.submission import Submission, check_submission
 from bot.ui.keys import (
-    BLOCK_API_KEY,
-    BLOCK_OPENAI_PROJECT,
-    BLOCK_ORGANIZATION,
-    BLOCK_PROJECT,
+    KeyModalInput,
     parse_key_modal,
     render_checking_view,
     render_error_view,
     render_held_view,
+    render_input_errors,
     render_refused_view,
     render_result_view,
 )
-from bot.ui.messages import text
 
 log = logging.getLogger(__name__)
-ORGANIZATION_ID = re.compile(r"org-[A-Za-z0-9]{6,64}")
-OPENAI_PROJECT_ID = re.compile(r"proj_[A-Za-z0-9]{6,64}")
-PROJECT_NAME = re.compile(r"[^\x00-\x1f<>]{1,80}")
 
 
-def input_errors(values: Any) -> dict[str, str]:
-    """Inline field errors (``response_action: errors``); never repeats what was typed."""
-    errors: dict[str, str] = {}
-    if not PROJECT_NAME.fullmatch(values.project or ""):
-        errors[BLOCK_PROJECT] = text("keys.error_project_name")
-    key_problem = check_key_format(values.api_key)
-    if key_problem:
-        errors[BLOCK_API_KEY] = key_problem
-    if values.organization and not ORGANIZATION_ID.fullmatch(values.organization):
-        errors[BLOCK_ORGANIZATION] = text("keys.error_organization")
-    if values.openai_project and not OPENAI_PROJECT_ID.fullmatch(values.openai_project):
-        errors[BLOCK_OPENAI_PROJECT] = text("keys.error_openai_project")
-    return errors
+def checked(values: KeyModalInput) -> Submission:
+    """The submission rules (``bot.rules.submission``) applied to what was typed."""
+    return check_submission(
+        project=values.project,
+        api_key=values.api_key,
+        organization=values.organization,
+        openai_project=values.openai_project,
+    )
 
 
 def acknowledge_key(ack: Ack, view: dict[str, Any]) -> None:
     values = parse_key_modal(view["state"]["values"])
-    errors = input_errors(values)
-    if errors:
-        ack(response_action="errors", errors=errors)
+    submission = checked(values)
+    if submission.problems or submission.project is None:
+        ack(response_action="errors", errors=render_input_errors(submission.problems))
         return
-    ack(response_action="update", view=render_checking_view(values.project, mask(values.api_key)))
+    checking = render_checking_view(submission.project.shown, mask(values.api_key))
+    ack(response_action="update", view=checking)
 
 
 def check_and_store_key(view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     values = parse_key_modal(view["state"]["values"])
-    if input_errors(values):
-        return  # the ack already showed the errors
+    submission = checked(values)
     services = services_of(context)
+    if submission.problems or submission.project is None:
+        # The ack showed the errors; the refusal is audited after it, without the values.
+        person = person_of(context)
+        try:
+            services.keys.refuse_input(
+                person.workspace, person.user_id, submission.project, submission.problems
+            )
+        except Exception as error:
+            log.error("auditing a refused key submission failed: %s", type(error).__name__)
+        return
     actor: Actor | None = None
     try:
         actor = actor_of(context, client)
         result = services.keys.submit(
             actor,
-            values.project,
+            submission.project.shown,
             values.api_key,
             organization=values.organization or None,
             openai_project=values.openai_project or None,
