@@ -23,6 +23,9 @@ _MRKDWN_LINK = re.compile(r"<([^<>|]+)\|([^<>]*)>|<([^<>|]+)>")
 _EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")
 # Bold, strike and code markers; underscores only at word edges (keep insufficient_quota).
 _FORMATTING = re.compile(r"[*~`]|(?<!\w)_|_(?!\w)")
+# What Slack would turn into a link or a mention in a message's top-level text, which has
+# no "verbatim": URLs, host names (evil.example), e-mail addresses, @names.
+_LINKABLE = re.compile(r"://|www\.|@|[A-Za-z0-9]\.[A-Za-z]{2}")
 
 
 def render_answer(
@@ -71,14 +74,16 @@ def render_key_in_text_warning() -> list[Block]:
 def fallback_text(blocks: Sequence[Block]) -> str:
     """A short plain line for chat.postMessage's ``text`` (notifications, screen readers).
 
-    Takes the first header, else the first section, else the first context text.
+    Takes the first header, else the first section, else the first context text. The
+    top-level text cannot be verbatim, so words Slack would make a link of (a URL a member
+    typed into a project name or a question) are left out.
     """
     for kind in ("header", "section", "context"):
         for block in blocks:
             if block.get("type") == kind:
                 found = _block_text(block)
                 if found:
-                    return truncate(_plain(found), MAX_FALLBACK_TEXT)
+                    return truncate(_unlinkable(_plain(found)), MAX_FALLBACK_TEXT)
     return text("fallback.default")
 
 
@@ -198,6 +203,10 @@ def _block_text(block: Block) -> str:
         return next((element.get("text", "") for element in elements if "text" in element), "")
     text_object = block.get("text")
     return text_object.get("text", "") if isinstance(text_object, dict) else ""
+
+
+def _unlinkable(line: str) -> str:
+    return " ".join("…" if _LINKABLE.search(word) else word for word in line.split())
 
 
 def _plain(mrkdwn: str) -> str:

@@ -13,6 +13,7 @@ from bot.ui.mrkdwn import (
     MAX_CONTEXT_ELEMENTS,
     MAX_CONTEXT_TEXT,
     MAX_HEADER_TEXT,
+    mrkdwn,
     section,
     truncate,
 )
@@ -38,10 +39,9 @@ def divider() -> Block:
 
 
 def context(*texts: str) -> Block:
-    """A context block: small grey mrkdwn lines, at most 10 elements of 2000 characters."""
-    elements = [
-        {"type": "mrkdwn", "text": truncate(text, MAX_CONTEXT_TEXT)} for text in texts if text
-    ]
+    """A context block: small grey verbatim mrkdwn lines, at most 10 elements of 2000
+    characters."""
+    elements = [mrkdwn(text, MAX_CONTEXT_TEXT) for text in texts if text]
     if not elements:
         raise ValueError("a context block needs at least one non-empty text")
     return {"type": "context", "elements": elements[:MAX_CONTEXT_ELEMENTS]}

@@ -17,13 +17,21 @@ from bot.ui.blocks import Block, actions, button, context, header, plain, sectio
 from bot.ui.guide import key_modal_button
 from bot.ui.key_results import belongs_line, project_label, shown_key
 from bot.ui.messages import all_templates, text
-from bot.ui.mrkdwn import MAX_BLOCKS_MESSAGE, MAX_SECTION_TEXT, escape, one_line, truncate
+from bot.ui.mrkdwn import (
+    MAX_BLOCKS_MESSAGE,
+    MAX_SECTION_TEXT,
+    escape,
+    mrkdwn,
+    one_line,
+    truncate,
+)
 
 MAX_HOME_BLOCKS = 40
 MAX_AUDIT_EVENTS = 100
 STALE_AFTER = timedelta(days=30)
 MAX_CONFIRM_TITLE = 100
 MAX_CONFIRM_BUTTON = 30
+MAX_CONFIRM_TEXT = 300
 
 STATUS_MARKS = {
     "valid": ":white_check_mark:",
@@ -186,10 +194,10 @@ def _project_buttons(project: ProjectRow) -> list[Block]:
     )
     revoke["confirm"] = {
         "title": plain(text("keys.revoke_confirm_title"), MAX_CONFIRM_TITLE),
-        "text": {
-            "type": "mrkdwn",
-            "text": text("keys.revoke_confirm_text", masked=shown_key(project.key.masked)),
-        },
+        "text": mrkdwn(
+            text("keys.revoke_confirm_text", masked=shown_key(project.key.masked)),
+            MAX_CONFIRM_TEXT,
+        ),
         "confirm": plain(text("keys.revoke_confirm_button"), MAX_CONFIRM_BUTTON),
         "deny": plain(text("keys.revoke_deny_button"), MAX_CONFIRM_BUTTON),
         "style": "danger",

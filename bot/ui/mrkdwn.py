@@ -83,12 +83,20 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def mrkdwn(text: str, limit: int) -> dict[str, Any]:
+    """A mrkdwn text object, cut to ``limit``, that Slack shows verbatim.
+
+    Without ``verbatim`` Slack turns bare URLs, channel names and some mentions in the text
+    into links: a project named "… https://evil.example/login" would become a clickable link
+    in an admin's key list. Verbatim text keeps only the links and mentions we write as
+    ``<…>`` ourselves, and people's text reaches these objects only escaped (&, <, >).
+    """
+    return {"type": "mrkdwn", "text": truncate(text, limit), "verbatim": True}
+
+
 def section(text: str, accessory: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A section block with mrkdwn text cut to the 3000-character limit."""
-    block: dict[str, Any] = {
-        "type": "section",
-        "text": {"type": "mrkdwn", "text": truncate(text, MAX_SECTION_TEXT)},
-    }
+    """A section block with verbatim mrkdwn text cut to the 3000-character limit."""
+    block: dict[str, Any] = {"type": "section", "text": mrkdwn(text, MAX_SECTION_TEXT)}
     if accessory is not None:
         block["accessory"] = accessory
     return block
