@@ -19,7 +19,7 @@ from slack_bolt.lazy_listener import ThreadLazyListenerRunner
 
 from bot.config import Settings
 from bot.listeners import register_listeners
-from bot.listeners.errors import handle_listener_error
+from bot.listeners.errors import ReportingLazyListenerRunner, handle_listener_error
 from bot.listeners.middleware import inject_services, skip_retried_events
 from bot.oauth.context import inject_installation_store
 from bot.oauth.settings import build_oauth_parts
@@ -85,10 +85,11 @@ def _separate_slow_work(app: App, settings: Settings) -> None:
     """Lazy listeners (OpenAI checks) get their own pool, so acks never queue behind them.
 
     Bolt runs acks and lazy listeners on one pool by default: enough hanging key checks
-    would fill it and the next ack would miss Slack's 3 seconds.
+    would fill it and the next ack would miss Slack's 3 seconds. The runner also tells the
+    person when slow work fails (Bolt's own only logs it).
     """
     runner = app.listener_runner
-    runner.lazy_listener_runner = ThreadLazyListenerRunner(
+    runner.lazy_listener_runner = ReportingLazyListenerRunner(
         app.logger,
         ThreadPoolExecutor(max_workers=settings.slow_work_threads, thread_name_prefix="slow"),
     )

@@ -109,3 +109,46 @@ def test_openai_hanging_does_not_hold_the_ack(app: RunningApp) -> None:
     assert not app.slack.calls_to("views.update")
     (update,) = app.slack.wait_for("views.update", timeout=15)
     assert "try again" in update.text_content().lower()
+
+
+def _stored_project_id(app: RunningApp) -> int:
+    app.submit_key("prod", FakeOpenAI.key_for("valid"))
+    app.slack.wait_for("views.update")
+    (project,) = app.services.keys.list_projects(ALICE.workspace)
+    return project.id
+
+
+@pytest.mark.parametrize("action_id", [actions.KEYS_TEST, actions.KEYS_REVOKE])
+def test_database_down_on_test_or_revoke_tells_the_person(
+    app_behind_proxy: RunningApp, proxy: FaultyProxy, action_id: str
+) -> None:
+    """Test runs after the ack in a lazy listener, whose failures Bolt only logs."""
+    app = app_behind_proxy
+    project_id = _stored_project_id(app)
+    proxy.cut()
+    assert app.action(action_id, str(project_id)).status == 200
+    (call,) = app.slack.wait_for("response_url")
+    assert "database" in call.params["text"]
+    proxy.restore()
+    (project,) = app.services.keys.list_projects(ALICE.workspace)
+    assert project.key is not None  # not revoked, nothing half-written
+
+
+def test_database_down_on_a_home_tab_button_tells_the_person_by_dm(
+    app_behind_proxy: RunningApp, proxy: FaultyProxy
+) -> None:
+    app = app_behind_proxy
+    project_id = _stored_project_id(app)
+    proxy.cut()
+    body = payloads.block_actions(
+        actions.KEYS_TEST,
+        str(project_id),
+        user_id="U0ALICE",
+        response_url="",
+        container="view",
+        view={"id": "VHOME1", "type": "home"},
+    )
+    assert app.post(body, "application/x-www-form-urlencoded").status == 200
+    (dm,) = app.slack.wait_for("chat.postMessage")
+    assert dm.params["channel"] == "U0ALICE"
+    assert "database" in dm.params["text"]

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.guide.model import Step
 from bot.keys.access import Actor
@@ -58,3 +59,6 @@ def publish_home(
         log.warning(
             "views.publish failed for user %s: %s", person.user_id, error.response.get("error")
         )
+    except SQLAlchemyError as error:
+        # The change itself is done (or already reported); Home catches up on the next one.
+        log.warning("App Home not re-published for %s: %s", person.user_id, type(error).__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.listeners.actions.in_place import show_in_place, step_from_value, tell_out_of_date
@@ -15,14 +15,12 @@ from bot.ui.guide import render_overview, render_step
 
 
 def open_step(
-    ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
     context: BoltContext,
     client: WebClient,
     respond: Respond,
 ) -> None:
-    ack()
     services = services_of(context)
     person = person_of(context)
     step = step_from_value(services, action.get("value"))
@@ -35,9 +33,8 @@ def open_step(
 
 
 def show_overview(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    ack()
     services = services_of(context)
     person = person_of(context)
     blocks = render_overview(
@@ -48,9 +45,8 @@ def show_overview(
 
 
 def show_help(
-    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    ack()
     services = services_of(context)
     blocks = render_help(services.troubleshooting.topics(), steps=services.steps)
     if body.get("view", {}).get("type") == "home":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.listeners.actions.in_place import (
@@ -19,29 +19,26 @@ from bot.ui.guide import render_step
 
 
 def mark_done(
-    ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
     context: BoltContext,
     client: WebClient,
     respond: Respond,
 ) -> None:
-    _set_done(ack, body, action, context, client, respond, done=True)
+    _set_done(body, action, context, client, respond, done=True)
 
 
 def mark_undone(
-    ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
     context: BoltContext,
     client: WebClient,
     respond: Respond,
 ) -> None:
-    _set_done(ack, body, action, context, client, respond, done=False)
+    _set_done(body, action, context, client, respond, done=False)
 
 
 def _set_done(
-    ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
     context: BoltContext,
@@ -50,7 +47,6 @@ def _set_done(
     *,
     done: bool,
 ) -> None:
-    ack()
     services = services_of(context)
     person = person_of(context)
     step = step_from_value(services, action.get("value"))

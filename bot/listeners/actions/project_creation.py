@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.listeners.actors import actor_of
@@ -18,9 +18,8 @@ CHOICES = {ids.CREATION_MEMBERS: True, ids.CREATION_ADMINS: False}
 
 
 def change_project_creation(
-    ack: Ack, action: dict[str, Any], context: BoltContext, client: WebClient
+    action: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    ack()
     services = services_of(context)
     person = person_of(context)
     # The button was only drawn for admins, but anyone can send this action: ask Slack again.

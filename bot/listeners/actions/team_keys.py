@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.keys.access import Actor
@@ -32,18 +32,14 @@ from bot.ui.mrkdwn import MAX_BLOCKS_MESSAGE
 PROJECT_ID_DIGITS = 11  # database ids stay far below 10**11
 
 
-def open_key_modal(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
-) -> None:
-    ack()
+def open_key_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
     project = (action.get("value") or "").strip()
     client.views_open(trigger_id=body["trigger_id"], view=render_key_modal(project or None))
 
 
 def replace_key(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
+    body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    ack()
     project = _project_id(action)
     services = services_of(context)
     row = services.keys.project(person_of(context).workspace, project) if project else None
@@ -53,10 +49,6 @@ def replace_key(
     )
 
 
-def acknowledge(ack: Ack) -> None:
-    ack()
-
-
 def test_key(
     body: dict[str, Any],
     action: dict[str, Any],
@@ -64,7 +56,7 @@ def test_key(
     client: WebClient,
     respond: Respond,
 ) -> None:
-    """Lazy: the ack was sent by ``acknowledge``; this asks OpenAI "Say hello"."""
+    """Asks OpenAI "Say hello" with the stored key."""
     services = services_of(context)
     project_id = _project_id(action)
     actor = actor_of(context, client)
@@ -74,14 +66,12 @@ def test_key(
 
 
 def revoke_key(
-    ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
     context: BoltContext,
     client: WebClient,
     respond: Respond,
 ) -> None:
-    ack()
     services = services_of(context)
     project_id = _project_id(action)
     actor = actor_of(context, client)
