@@ -124,18 +124,17 @@ def build_wsgi_app(
     """
     slack = SlackRequestHandler(bolt_app, path="/slack/events")
     secret = services.settings.slack_signing_secret
-    # Without a signing secret nothing over HTTP could be verified: no events at all.
-    events = events and secret is not None and bool(secret.get_secret_value())
+    # Events over HTTP only with a secret to verify them by (none in Socket Mode): else 404.
     guarded_events = (
         SlackRequestGuard(
             slack, secret.get_secret_value(), max_body_bytes=services.settings.max_request_bytes
         )
-        if events and secret is not None
-        else None  # no secret to verify with (Socket Mode): /slack/events answers 404
+        if events and secret is not None and secret.get_secret_value()
+        else None
     )
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if not events and environ.get("PATH_INFO") == "/slack/events":
+        if guarded_events is None and environ.get("PATH_INFO") == "/slack/events":
             start_response(
                 "404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "9")]
             )
@@ -150,7 +149,7 @@ def build_wsgi_app(
             )
             return [body]
         if guarded_events is not None and environ.get("PATH_INFO") == "/slack/events":
-            # Verified before Bolt sees a byte of it; Bolt itself never gets a GET here.
+            # Verified before Bolt sees a byte of it (a GET too: it is refused, unsigned).
             return guarded_events(environ, start_response)
         return slack(environ, start_response)
 

@@ -14,6 +14,7 @@ from bot.listeners.actors import actor_of
 from bot.listeners.context import person_of, services_of
 from bot.listeners.home import publish_home
 from bot.listeners.keys_views import keys_list_blocks
+from bot.rules.submission import ProjectName, parse_project_name
 from bot.ui import blocks as block_kit
 from bot.ui.actions import number_in_value
 from bot.ui.answers import fallback_text
@@ -33,8 +34,11 @@ PROJECT_ID_DIGITS = 11  # database ids stay far below 10**11
 
 
 def open_key_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-    project = (action.get("value") or "").strip()
-    client.views_open(trigger_id=body["trigger_id"], view=render_key_modal(project or None))
+    # The value is a project name we drew on the button; a forged one that breaks the name
+    # rules just opens the dialog without a name.
+    name = parse_project_name(str(action.get("value") or ""))
+    shown = name.shown if isinstance(name, ProjectName) else None
+    client.views_open(trigger_id=body["trigger_id"], view=render_key_modal(shown))
 
 
 def replace_key(

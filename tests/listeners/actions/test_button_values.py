@@ -56,3 +56,24 @@ def _person():  # type: ignore[no-untyped-def]
     from bot.store.progress import Person
 
     return Person("", "T0001", "U0ALICE")
+
+
+@pytest.mark.parametrize(
+    "value", ["prod\u202egnp.exe", "sk-proj-" + "Ab1" * 20, "x" * 5000, "nul\x00byte"]
+)
+def test_a_forged_project_name_on_submit_opens_the_dialog_without_it(
+    app: RunningApp, value: str
+) -> None:
+    assert app.action(actions.OPEN_KEY_MODAL, value).status == 200
+    (opened,) = app.slack.wait_for("views.open")
+    assert value not in opened.text_content()
+    project_input = next(
+        block["element"] for block in opened.view()["blocks"] if block.get("block_id") == "project"
+    )
+    assert not project_input.get("initial_value")
+
+
+def test_a_project_name_on_submit_is_filled_in(app: RunningApp) -> None:
+    app.action(actions.OPEN_KEY_MODAL, "Prod  API")
+    (opened,) = app.slack.wait_for("views.open")
+    assert "Prod API" in opened.text_content()
