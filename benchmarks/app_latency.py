@@ -45,20 +45,20 @@ from pathlib import Path
 from typing import Any
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPOSITORY / "tests"))
+sys.path.insert(0, str(REPOSITORY))
 
-from fakes.openai_server import FakeOpenAI  # noqa: E402
-from fakes.slack_api import FakeSlack  # noqa: E402
 from slack_bolt import App  # noqa: E402
 from slack_bolt.adapter.wsgi import SlackRequestHandler  # noqa: E402
 from slack_sdk import WebClient  # noqa: E402
 from slack_sdk.signature import SignatureVerifier  # noqa: E402
-from support import payloads  # noqa: E402
-from support.running_app import BOT_TOKEN, SIGNING_SECRET, RunningApp  # noqa: E402
 from waitress.server import create_server  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
 from bot.keys.keyring import Keyring  # noqa: E402
+from tests.fakes.openai_server import FakeOpenAI  # noqa: E402
+from tests.fakes.slack_api import FakeSlack  # noqa: E402
+from tests.support import payloads  # noqa: E402
+from tests.support.running_app import BOT_TOKEN, SIGNING_SECRET, RunningApp  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
-from fakes.openai_server import FakeOpenAI
-from fakes.slack_api import FakeSlack
+
+from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.slack_api import FakeSlack
 
 if TYPE_CHECKING:
-    from support.running_app import RunningApp
+    from tests.support.running_app import RunningApp
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -107,7 +108,7 @@ def fake_openai() -> Iterator[FakeOpenAI]:
 def app(
     slack: FakeSlack, fake_openai: FakeOpenAI, database_url: str, tmp_path: Path
 ) -> Iterator[RunningApp]:
-    from support.running_app import RunningApp, default_app_settings
+    from tests.support.running_app import RunningApp, default_app_settings
 
     running = RunningApp(
         slack, database_url, **default_app_settings(fake_openai.base_url, tmp_path / "data")

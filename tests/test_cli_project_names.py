@@ -9,11 +9,11 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
-from fakes.openai_server import FakeOpenAI
 from sqlalchemy import select, text
-from support.running_app import RunningApp
 
 from bot.store.models import AuditEvent
+from tests.fakes.openai_server import FakeOpenAI
+from tests.support.running_app import RunningApp
 
 # A row stored before the name rules, as an attacker would have named it.
 HOSTILE = "billing\x1b[2J\x1b]0;pwned\x07\u202eorp\x9b31m"

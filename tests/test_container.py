@@ -13,8 +13,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from support.app_process import free_port
-from support.running_app import RunningApp
+
+from tests.support.app_process import free_port
+from tests.support.running_app import RunningApp
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()

@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes.openai_server import FakeOpenAI
-from fakes.slack_api import FakeSlack
-from fakes.tcp_proxy import FaultyProxy
-from support import payloads
-from support.running_app import RunningApp, http
 
 from bot.store.progress import Person
 from bot.ui import actions
+from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.tcp_proxy import FaultyProxy
+from tests.support import payloads
+from tests.support.running_app import RunningApp, http
 
 ALICE = Person("", "T0001", "U0ALICE")
 

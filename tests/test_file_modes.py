@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes.openai_server import FakeOpenAI
-from fakes.slack_api import FakeSlack
-from support.running_app import RunningApp, default_app_settings
-from test_cli import ROOT
+
+from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.slack_api import FakeSlack
+from tests.support.app_process import ROOT
+from tests.support.running_app import RunningApp, default_app_settings
 
 
 def mode(path: Path) -> int:

@@ -10,8 +10,9 @@ import time
 
 import pytest
 from slack_sdk.signature import SignatureVerifier
-from support import payloads
-from support.running_app import SIGNING_SECRET, RunningApp, http
+
+from tests.support import payloads
+from tests.support.running_app import SIGNING_SECRET, RunningApp, http
 
 
 def test_forged_signature_is_rejected(app: RunningApp) -> None:
@@ -31,7 +32,8 @@ def test_body_altered_after_signing_is_rejected(app: RunningApp) -> None:
     body = payloads.slash_command("", user_id="U0ALICE", response_url=app.next_response_url())
     ts = str(int(time.time()))
     from slack_sdk.signature import SignatureVerifier
-    from support.running_app import SIGNING_SECRET
+
+    from tests.support.running_app import SIGNING_SECRET
 
     signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=ts, body=body)
     tampered = body.replace(b"U0ALICE", b"U0ADMIN")

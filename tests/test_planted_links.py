@@ -3,13 +3,12 @@ message that shows it keeps it inert (verbatim, escaped), through the real signe
 
 from __future__ import annotations
 
-from fakes.openai_server import FakeOpenAI
-from support import payloads
-from support.planted import PLANTED, assert_planted_text_is_inert, payload_of
-from support.running_app import RunningApp
-
 from bot.store.key_records import Workspace
 from bot.ui import actions
+from tests.fakes.openai_server import FakeOpenAI
+from tests.support import payloads
+from tests.support.planted import PLANTED, assert_planted_text_is_inert, payload_of
+from tests.support.running_app import RunningApp
 
 ALICE = "U0ALICE"
 KEY_ADMIN = "U0KEYADMIN"

@@ -8,17 +8,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes.openai_server import FakeOpenAI
-from fakes.slack_api import FakeSlack
 from sqlalchemy import select
-from support import payloads
-from support.app_process import ROOT, AppProcess
-from support.blocks import all_text
 
 from bot.keys.keyring import Keyring
 from bot.store.database import Database
 from bot.store.models import StoredKey
 from bot.ui import actions
+from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.slack_api import FakeSlack
+from tests.support import payloads
+from tests.support.app_process import ROOT, AppProcess
+from tests.support.blocks import all_text
 
 KEY = FakeOpenAI.key_for("valid", "replicas")
 

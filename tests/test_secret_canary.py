@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes.openai_server import FakeOpenAI
 from sqlalchemy import inspect, select, text
-from support.running_app import RunningApp
 
 from bot.log_redaction import install_redaction
 from bot.store.key_records import Workspace
 from bot.ui import actions
+from tests.fakes.openai_server import FakeOpenAI
+from tests.support.running_app import RunningApp
 
 CANARY = FakeOpenAI.key_for("valid", "CanaryZ9q")
 

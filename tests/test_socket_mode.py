@@ -19,21 +19,21 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from fakes.openai_server import FakeOpenAI
-from fakes.slack_api import FakeSlack
-from fakes.socket_mode_server import FakeSocketMode
-from oauth.harness import STATE_COOKIE, get
 from sqlalchemy import select
-from support import payloads
-from support.app_process import SocketModeAppProcess
-from support.blocks import all_text, find_button
-from support.running_app import SIGNING_SECRET, HttpResponse, http
-from support.socket_mode_app import APP_TOKEN, RunningSocketModeApp
 
 from bot.guide.steps import default_steps
 from bot.store.database import Database
 from bot.store.models import StoredKey
 from bot.ui import actions
+from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.socket_mode_server import FakeSocketMode
+from tests.oauth.harness import STATE_COOKIE, get
+from tests.support import payloads
+from tests.support.app_process import SocketModeAppProcess
+from tests.support.blocks import all_text, find_button
+from tests.support.running_app import SIGNING_SECRET, HttpResponse, http
+from tests.support.socket_mode_app import APP_TOKEN, RunningSocketModeApp
 
 STEPS = default_steps()
 VALID_KEY = FakeOpenAI.key_for("valid", "socket")
@@ -54,7 +54,7 @@ def socket_app(
     sqlite_url: str,
     tmp_path: Path,
 ) -> Iterator[RunningSocketModeApp]:
-    from support.running_app import default_app_settings
+    from tests.support.running_app import default_app_settings
 
     running = RunningSocketModeApp(
         slack,

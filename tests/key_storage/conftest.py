@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from fakes.openai_server import FakeOpenAI
 
 from bot.keys.keyring import Keyring
 from bot.keys.probe import OpenAIProbe
 from bot.keys.service import KeyService
 from bot.store.database import Database
 from bot.store.schema import ensure_schema
+from tests.fakes.openai_server import FakeOpenAI
 
 # A person listed in KEY_ADMINS for every service built here.
 KEY_ADMIN = "UKEYADMIN"

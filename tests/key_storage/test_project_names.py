@@ -4,12 +4,12 @@ stored, nothing cut, and an audit row without the refused name."""
 from __future__ import annotations
 
 import pytest
-from fakes.openai_server import FakeOpenAI
 from sqlalchemy import select
 
 from bot.keys.access import Actor
 from bot.keys.service import KeyService, Verdict
 from bot.store.models import AuditEvent, KeyProject
+from tests.fakes.openai_server import FakeOpenAI
 
 CREATOR = Actor("", "T1", "UCREATOR")
 

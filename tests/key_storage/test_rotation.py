@@ -14,7 +14,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from fakes.openai_server import FakeOpenAI
 from sqlalchemy import select, text
 
 import bot.keys.rotation as rotation
@@ -26,6 +25,7 @@ from bot.keys.service import KeyService, Verdict, binding
 from bot.store.database import Database
 from bot.store.key_records import Workspace
 from bot.store.models import KeyProject, ProjectMaintainer, StoredKey
+from tests.fakes.openai_server import FakeOpenAI
 
 OWNER = "UBULK"
 WORKSPACES = (Workspace("", "T1"), Workspace("", "T2"), Workspace("E1", "T1"))

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.openai_server import FakeOpenAI
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -27,6 +26,7 @@ from bot.store.database import Database
 from bot.store.key_records import ProjectRow, Workspace
 from bot.store.models import AuditEvent, KeyProject, ProjectMaintainer, StoredKey
 from bot.store.schema import ensure_schema
+from tests.fakes.openai_server import FakeOpenAI
 
 KEY_ADMIN = "UKEYADMIN"  # in KEY_ADMINS (see conftest.py)
 CREATOR = Actor("", "T1", "UCREATOR")

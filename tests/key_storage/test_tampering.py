@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-from fakes.openai_server import FakeOpenAI
 from sqlalchemy import text
 
 from bot.keys.access import Actor
@@ -26,6 +25,7 @@ from bot.keys.rotation import rotate_all, rows_using
 from bot.keys.service import KeyService, Verdict
 from bot.store.database import Database
 from bot.store.key_records import Workspace
+from tests.fakes.openai_server import FakeOpenAI
 
 ALPHABET = string.ascii_letters + string.digits + "-_"
 # Characters a stored value never holds (besides the two dots between its parts).

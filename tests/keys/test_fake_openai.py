@@ -9,7 +9,8 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from fakes.openai_server import FakeOpenAI
+
+from tests.fakes.openai_server import FakeOpenAI
 
 
 def _request(

@@ -6,10 +6,10 @@ import logging
 import time
 
 import pytest
-from fakes.openai_server import FakeOpenAI
 
 from bot.keys.outcome_text import note_text
 from bot.keys.validation import KeyOutcome, ValidationResult, say_hello, validate_key
+from tests.fakes.openai_server import FakeOpenAI
 
 ORG = FakeOpenAI.ORGANIZATION
 PROJECT = FakeOpenAI.PROJECT

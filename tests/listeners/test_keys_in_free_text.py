@@ -4,9 +4,10 @@ the key/keys/audit sub-commands, questions, direct messages and mentions."""
 from __future__ import annotations
 
 import pytest
-from support import payloads
-from support.leaks import assert_nowhere, debug_logs
-from support.running_app import RunningApp
+
+from tests.support import payloads
+from tests.support.leaks import assert_nowhere, debug_logs
+from tests.support.running_app import RunningApp
 
 RANDOM = "Xq7Lm2Pz9Rt4Vb6Nc8Jk"
 URL_SAFE = "A1b_C2d-E3f_G4h-J5k_L6m-N7p_Q8r"

@@ -7,19 +7,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from fakes.openai_server import FakeOpenAI
-from fakes.slack_api import FakeSlack
+
+from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.slack_api import FakeSlack
 
 if TYPE_CHECKING:
-    from oauth.harness import RunningOAuthApp
+    from tests.oauth.harness import RunningOAuthApp
 
 
 @pytest.fixture
 def oauth_app(
     slack: FakeSlack, fake_openai: FakeOpenAI, database_url: str, tmp_path: Path
 ) -> Iterator[RunningOAuthApp]:
-    from oauth.harness import RunningOAuthApp
-    from support.running_app import default_app_settings
+    from tests.oauth.harness import RunningOAuthApp
+    from tests.support.running_app import default_app_settings
 
     running = RunningOAuthApp(
         slack, database_url, **default_app_settings(fake_openai.base_url, tmp_path / "data")

@@ -14,14 +14,14 @@ import json
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from fakes.slack_api import FakeSlack
 from slack_bolt import App
-from support import payloads
-from support.running_app import SIGNING_SECRET, HttpResponse, RunningApp
 
 from bot.app import build_oauth_bolt_app
 from bot.config import Settings
 from bot.services import Services
+from tests.fakes.slack_api import FakeSlack
+from tests.support import payloads
+from tests.support.running_app import SIGNING_SECRET, HttpResponse, RunningApp
 
 STATE_COOKIE = "slack-app-oauth-state"
 

@@ -7,11 +7,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from fakes.slack_api import FakeSlack
-from oauth.harness import RunningOAuthApp
 from sqlalchemy import select, text, update
 from sqlalchemy.engine import make_url
-from support.running_app import http
 
 from bot.oauth.settings import BOT_SCOPES
 from bot.store.slack_installations import (
@@ -20,6 +17,9 @@ from bot.store.slack_installations import (
     slack_installations,
     slack_oauth_states,
 )
+from tests.fakes.slack_api import FakeSlack
+from tests.oauth.harness import RunningOAuthApp
+from tests.support.running_app import http
 
 SLACK_TABLES = (slack_installations, slack_bots, slack_oauth_states)
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from fakes.openai_server import FakeOpenAI
-from oauth.harness import RunningOAuthApp
 from sqlalchemy import select
-from test_cli import ROOT
 
 from bot.keys.crypto import stored_key_id
 from bot.keys.keyring import Keyring
 from bot.store.models import StoredKey
 from bot.store.slack_installations import slack_bots
+from tests.fakes.openai_server import FakeOpenAI
+from tests.oauth.harness import RunningOAuthApp
+from tests.support.app_process import ROOT
 
 
 def _operator(oauth_app: RunningOAuthApp, *command: str) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from fakes.slack_api import ROTATING_TOKEN_SECONDS, FakeSlack, TokenGrant
-from oauth.harness import RunningOAuthApp
 from sqlalchemy import select, update
 
 from bot.store.slack_installations import slack_bots, slack_installations
+from tests.fakes.slack_api import ROTATING_TOKEN_SECONDS, FakeSlack, TokenGrant
+from tests.oauth.harness import RunningOAuthApp
 
 
 def _bot_grants(slack: FakeSlack, team_id: str) -> list[TokenGrant]:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import time
 
-from fakes.openai_server import FakeOpenAI
-from fakes.slack_api import FakeSlack, TokenGrant
-from oauth.harness import RunningOAuthApp
 from sqlalchemy import select
 
 from bot.keys.access import Actor
@@ -14,6 +11,9 @@ from bot.store.key_records import Workspace
 from bot.store.models import AuditEvent
 from bot.store.progress import Person
 from bot.store.slack_installations import slack_bots, slack_installations
+from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.slack_api import FakeSlack, TokenGrant
+from tests.oauth.harness import RunningOAuthApp
 
 
 def _bot_grant(slack: FakeSlack, team_id: str | None) -> TokenGrant:

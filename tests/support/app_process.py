@@ -12,11 +12,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fakes.slack_api import FakeSlack
-from fakes.socket_mode_server import FakeSocketMode
-
-from support.running_app import BOT_TOKEN, SIGNING_SECRET, SignedRequests, http
-from support.socket_mode_app import APP_TOKEN, SocketModeRequests
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.socket_mode_server import FakeSocketMode
+from tests.support.running_app import BOT_TOKEN, SIGNING_SECRET, SignedRequests, http
+from tests.support.socket_mode_app import APP_TOKEN, SocketModeRequests
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ from typing import TypeVar
 from sqlalchemy import inspect, text
 
 from bot.log_redaction import install_redaction
-from support.running_app import RunningApp
+from tests.support.running_app import RunningApp
 
 T = TypeVar("T")
 

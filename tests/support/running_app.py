@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fakes.slack_api import FakeSlack
 from slack_bolt import App
 from slack_sdk.signature import SignatureVerifier
 
@@ -21,7 +20,8 @@ from bot.http_server import DrainingServer
 from bot.services import Services
 from bot.store.database import Database
 from bot.store.schema import ensure_schema
-from support import payloads
+from tests.fakes.slack_api import FakeSlack
+from tests.support import payloads
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-1111-2222-testbottoken"

@@ -17,8 +17,6 @@ import threading
 from typing import Any
 from urllib.parse import parse_qsl
 
-from fakes.slack_api import FakeSlack
-from fakes.socket_mode_server import Ack, FakeSocketMode
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.app import background_executors, build_bolt_app, build_wsgi_app
@@ -27,8 +25,10 @@ from bot.http_server import DrainingServer
 from bot.services import Services
 from bot.store.database import Database
 from bot.store.schema import ensure_schema
-from support import payloads
-from support.running_app import BOT_TOKEN
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.socket_mode_server import Ack, FakeSocketMode
+from tests.support import payloads
+from tests.support.running_app import BOT_TOKEN
 
 APP_TOKEN = "xapp-1-A0OPENAI01-1111-testapptokenabcdef"
 

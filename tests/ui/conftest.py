@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from ui.block_kit import Blocks, Checker, all_strings, block_kit_problems
 
 from bot.guide.model import Step
 from bot.guide.steps import default_steps
+from tests.ui.block_kit import Blocks, Checker, all_strings, block_kit_problems
 
 
 @pytest.fixture

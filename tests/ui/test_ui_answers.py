@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ui.block_kit import Checker, all_strings, interactive_elements
 
 from bot.guide.model import Answer, Entry, Link, Match, Step
 from bot.guide.steps import default_steps
@@ -19,6 +18,7 @@ from bot.ui.answers import (
     render_help,
     render_key_in_text_warning,
 )
+from tests.ui.block_kit import Checker, all_strings, interactive_elements
 
 Render = Callable[[Any], str]
 PINGS = ("<!channel>", "<!here>", "<!everyone>", "<@U123>", "<#C123>")

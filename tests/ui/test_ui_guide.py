@@ -6,12 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from ui.block_kit import Checker, interactive_elements
 
 from bot.guide.model import Step
 from bot.ui import actions
 from bot.ui.blocks import context
 from bot.ui.guide import render_home, render_overview, render_step
+from tests.ui.block_kit import Checker, interactive_elements
 
 Blocks = list[dict[str, Any]]
 Render = Callable[[Any], str]

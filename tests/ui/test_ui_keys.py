@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from ui.block_kit import Blocks, Checker, all_strings, block_kit_problems, interactive_elements
 
 from bot.guide.model import Step
 from bot.keys.outcome_text import MODEL_NOT_FOUND, KeyOutcome, outcome_text
@@ -41,6 +40,13 @@ from bot.ui.keys import (
     render_result_view,
     render_revoked,
     render_test_result,
+)
+from tests.ui.block_kit import (
+    Blocks,
+    Checker,
+    all_strings,
+    block_kit_problems,
+    interactive_elements,
 )
 
 View = dict[str, Any]

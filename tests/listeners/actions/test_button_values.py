@@ -4,11 +4,11 @@ odd values get the friendly "out of date" or "not found" answer, never a crash."
 from __future__ import annotations
 
 import pytest
-from support.blocks import all_text
-from support.running_app import RunningApp
 
 from bot.ui import actions
 from bot.ui.messages import text
+from tests.support.blocks import all_text
+from tests.support.running_app import RunningApp
 
 ODD_VALUES = [
     "²",  # str.isdigit() says yes, int() says no

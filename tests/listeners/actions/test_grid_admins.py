@@ -10,15 +10,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fakes.openai_server import FakeOpenAI
-from fakes.slack_api import FakeSlack
 from sqlalchemy import select
-from support.blocks import all_text
-from support.running_app import RunningApp
 
 from bot.store.key_records import Workspace
 from bot.store.models import AuditEvent, StoredKey
 from bot.ui import actions
+from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.slack_api import FakeSlack
+from tests.support.blocks import all_text
+from tests.support.running_app import RunningApp
 
 GRID = "E0GRID"
 WORKSPACE = Workspace(GRID, "T0001")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from support.blocks import all_text, find_button
-from support.running_app import RunningApp
-
 from bot.guide.steps import default_steps
 from bot.store.progress import Person
 from bot.ui import actions
 from bot.ui.messages import text
+from tests.support.blocks import all_text, find_button
+from tests.support.running_app import RunningApp
 
 STEPS = default_steps()
 ALICE = Person(enterprise_id="", team_id="T0001", user_id="U0ALICE")
@@ -98,6 +97,6 @@ def test_buttons_on_home_republish_home_with_the_step(app: RunningApp) -> None:
 
 
 def _buttons(blocks, prefix):  # type: ignore[no-untyped-def]
-    from support.blocks import buttons
+    from tests.support.blocks import buttons
 
     return [b for b in buttons(blocks) if str(b.get("action_id", "")).startswith(prefix)]

@@ -7,14 +7,14 @@ project is refused before OpenAI; existing projects keep working for their maint
 from __future__ import annotations
 
 import pytest
-from fakes.openai_server import FakeOpenAI
 from sqlalchemy import select
-from support import payloads
-from support.blocks import all_text, button_ids, find_button
-from support.running_app import RunningApp
 
 from bot.store.models import AuditEvent
 from bot.ui import actions
+from tests.fakes.openai_server import FakeOpenAI
+from tests.support import payloads
+from tests.support.blocks import all_text, button_ids, find_button
+from tests.support.running_app import RunningApp
 
 BOSS = "U0BOSS"  # a workspace admin, as users.info says
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fakes.openai_server import FakeOpenAI
 from sqlalchemy import select
-from support.blocks import all_text, button_ids, find_button
-from support.running_app import RunningApp
 
 from bot.store.key_records import Workspace
 from bot.store.models import AuditEvent, StoredKey
 from bot.ui import actions
+from tests.fakes.openai_server import FakeOpenAI
+from tests.support.blocks import all_text, button_ids, find_button
+from tests.support.running_app import RunningApp
 
 WORKSPACE = Workspace("", "T0001")
 

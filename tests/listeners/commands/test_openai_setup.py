@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from support.blocks import all_text, button_ids, find_button, response_blocks
-from support.running_app import RunningApp
 
 from bot.guide.steps import default_steps
 from bot.ui import actions
+from tests.support.blocks import all_text, button_ids, find_button, response_blocks
+from tests.support.running_app import RunningApp
 
 STEPS = default_steps()
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 import time
 
-from support import payloads
-from support.blocks import all_text
-from support.running_app import RunningApp
+from tests.support import payloads
+from tests.support.blocks import all_text
+from tests.support.running_app import RunningApp
 
 ACK_DEADLINE_SECONDS = 3.0  # Slack's: a slower ack is a failed command for the person
 SLACK_MESSAGE_LIMIT = 40_000

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from support import payloads
-from support.blocks import all_text
-from support.running_app import RunningApp
-
 from bot.store.progress import Person
+from tests.support import payloads
+from tests.support.blocks import all_text
+from tests.support.running_app import RunningApp
 
 ALICE = Person(enterprise_id="", team_id="T0001", user_id="U0ALICE")
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from fakes.openai_server import FakeOpenAI
 from sqlalchemy import select
-from support.blocks import all_text
-from support.running_app import RunningApp
 
 from bot.keys.validation import KeyOutcome
 from bot.store.key_records import Workspace
 from bot.store.models import AuditEvent, StoredKey
+from tests.fakes.openai_server import FakeOpenAI
+from tests.support.blocks import all_text
+from tests.support.running_app import RunningApp
 
 # scenario -> (outcome, stored status or None, guide step the answer points to)
 OUTCOMES = {
@@ -145,7 +145,7 @@ def test_a_second_key_replaces_the_first(app: RunningApp) -> None:
 
 
 def test_forged_private_metadata_and_team_are_ignored(app: RunningApp) -> None:
-    from support import payloads
+    from tests.support import payloads
 
     app.submit_key("prod", FakeOpenAI.key_for("valid", "alice"))
     app.slack.wait_for("views.update")

@@ -4,12 +4,12 @@ project names are one definition (normalised, folded, no invisible characters, n
 from __future__ import annotations
 
 import pytest
-from fakes.openai_server import FakeOpenAI
 from sqlalchemy import select
-from support.leaks import assert_nowhere, database_text, debug_logs, eventually
-from support.running_app import RunningApp
 
 from bot.store.models import AuditEvent, KeyProject, StoredKey
+from tests.fakes.openai_server import FakeOpenAI
+from tests.support.leaks import assert_nowhere, database_text, debug_logs, eventually
+from tests.support.running_app import RunningApp
 
 RANDOM = "Xq7Lm2Pz9Rt4Vb6Nc8Jk"
 URL_SAFE = "A1b_C2d-E3f_G4h-J5k_L6m-N7p_Q8r"

@@ -12,16 +12,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from fakes.openai_server import FakeOpenAI
-from fakes.slack_api import FakeSlack
 from sqlalchemy import select
-from support.blocks import all_text
-from support.running_app import RunningApp, default_app_settings
 
 from bot.keys.keyring import Keyring
 from bot.store.key_records import Workspace
 from bot.store.models import AuditEvent
 from bot.ui import actions
+from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.slack_api import FakeSlack
+from tests.support.blocks import all_text
+from tests.support.running_app import RunningApp, default_app_settings
 
 WORKSPACE = Workspace("", "T0001")
 LIMITS = {
