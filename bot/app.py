@@ -19,11 +19,11 @@ from slack_bolt.lazy_listener import ThreadLazyListenerRunner
 
 from bot.config import Settings
 from bot.listeners import register_listeners
-from bot.listeners.errors import ReportingLazyListenerRunner, handle_listener_error
-from bot.listeners.middleware import inject_services, skip_retried_events
 from bot.oauth.context import inject_installation_store
 from bot.oauth.settings import build_oauth_parts
 from bot.services import Services
+from bot.slack.errors import ReportingLazyListenerRunner, handle_listener_error
+from bot.slack.middleware import inject_services, skip_retried_events
 from bot.slack_client import build_web_client
 from bot.slack_request_guard import SlackRequestGuard
 

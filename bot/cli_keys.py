@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
+from bot.identity import Workspace
 from bot.keys.crypto import DecryptionError
 from bot.keys.keyring import Keyring, KeyringError, load_or_create_keyring
 from bot.keys.probe import OpenAIProbe
@@ -22,7 +23,6 @@ from bot.oauth.rekeying import rekey_tokens, token_rows_using
 from bot.rules.submission import Field, Problem, parse_project_name, visible
 from bot.store import key_records
 from bot.store.database import Database, sqlite_file
-from bot.store.key_records import Workspace
 from bot.store.schema import ensure_schema
 from bot.ui.messages import text
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
 
@@ -37,7 +38,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     listener_threads: int = Field(default=16, ge=1, le=256)
     slow_work_threads: int = Field(default=16, ge=1, le=256)
-    http_threads: int = Field(default=16, ge=1, le=256)
+    http_threads: int = Field(default=16, ge=1, le=256)  # per worker process in HTTP mode
+    # HTTP mode's worker processes (gunicorn's usual variable); None: one per usable core.
+    web_concurrency: int | None = Field(default=None, ge=1, le=64)
     # Abuse limits over a rolling hour (README: "Limits"): new projects, and live key checks,
     # each of which sends a request to OpenAI with a key someone typed.
     projects_per_person_per_hour: int = Field(default=5, ge=1, le=100_000)
@@ -58,6 +61,15 @@ class Settings(BaseSettings):
     def key_admin_ids(self) -> frozenset[str]:
         """Slack user ids from ``KEY_ADMINS`` (comma or space separated)."""
         return frozenset(part for part in self.key_admins.replace(",", " ").split() if part)
+
+    @property
+    def http_workers(self) -> int:
+        """``WEB_CONCURRENCY``, or the cores this process may run on (a container's cpuset)."""
+        if self.web_concurrency is not None:
+            return self.web_concurrency
+        if hasattr(os, "sched_getaffinity"):
+            return len(os.sched_getaffinity(0))
+        return os.cpu_count() or 1
 
     @property
     def socket_mode(self) -> bool:

@@ -1,9 +1,16 @@
 """``python -m bot``: start in Socket Mode or HTTP mode, chosen from the environment.
 
-In Socket Mode events come over the socket and the HTTP server on ``HOST:PORT`` serves only
-``/healthz`` (healthy when the database answers and the socket is connected) and, with OAuth
-(``SLACK_CLIENT_ID`` and ``SLACK_CLIENT_SECRET``), ``/slack/install`` and
-``/slack/oauth_redirect``. In HTTP mode the same server also takes ``POST /slack/events``.
+Both modes first check what a start needs (credentials, the schema, the keyring, created on a
+first start) once, in this process.
+
+In HTTP mode gunicorn then serves ``POST /slack/events`` and ``/healthz`` (and, with OAuth:
+``SLACK_CLIENT_ID`` and ``SLACK_CLIENT_SECRET``, ``/slack/install`` and
+``/slack/oauth_redirect``) from ``WEB_CONCURRENCY`` worker processes, each building its own
+app after the fork (``bot.prefork_server``).
+
+In Socket Mode events come over one socket, so the app stays one process: the socket, and an
+HTTP server on ``HOST:PORT`` for ``/healthz`` (healthy when the database answers and the
+socket is connected) and, with OAuth, the install pages.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.http_server import DrainingServer
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +63,6 @@ def run(settings: Settings) -> int:
         print(f"openai-setup cannot start: {error}", file=sys.stderr)
         return 3
 
-    from bot.app import (
-        background_executors,
-        build_bolt_app,
-        build_oauth_bolt_app,
-        build_wsgi_app,
-    )
     from bot.keys.keyring import KeyringError
     from bot.services import Services
 
@@ -69,23 +71,55 @@ def run(settings: Settings) -> int:
     except KeyringError as error:
         print(f"openai-setup cannot start: {error}", file=sys.stderr)
         return 4
-    if settings.oauth_enabled:
-        bolt_app = build_oauth_bolt_app(settings, services)
-    else:
-        bolt_app = build_bolt_app(settings, services)
+    if settings.socket_mode:
+        return _serve_socket_mode(settings, services)
+    database.dispose()  # each worker opens its own connections
+    return _serve_http(settings)
 
+
+def _serve_http(settings: Settings) -> int:
+    """HTTP mode: gunicorn's master here, the app in each of its workers."""
+    from bot.app import background_executors, build_wsgi_app
+    from bot.prefork_server import PreforkServer, WorkerApp
+    from bot.services import Services
+
+    def build_worker_app() -> WorkerApp:
+        database = Database(settings.resolved_database_url)
+        services = Services.build(settings, database)
+        bolt_app = _build_bolt_app(settings, services)
+        return WorkerApp(
+            build_wsgi_app(bolt_app, services),
+            executors=background_executors(bolt_app),
+            close=database.dispose,
+        )
+
+    mode = "with OAuth " if settings.oauth_enabled else ""
+    workers, threads = settings.http_workers, settings.http_threads
+    log.info(
+        "starting in HTTP mode %son %s:%d: %d workers x %d threads",
+        *(mode, settings.host, settings.port, workers, threads),
+    )
+    PreforkServer(
+        build_worker_app,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        threads=threads,
+        log_level=settings.log_level,
+    ).run()
+    return 0
+
+
+def _serve_socket_mode(settings: Settings, services: Services) -> int:
+    """Socket Mode: one process, the socket and a small HTTP server for ``/healthz``."""
+    from bot.app import background_executors, build_wsgi_app
     from bot.http_server import DrainingServer
 
-    socket = _connect_socket(bolt_app, settings) if settings.socket_mode else None
-    if socket is None:
-        mode = "with OAuth " if settings.oauth_enabled else ""
-        log.info("starting in HTTP mode %son %s:%d", mode, settings.host, settings.port)
+    bolt_app = _build_bolt_app(settings, services)
+    socket = _connect_socket(bolt_app, settings)
     server = DrainingServer(
         build_wsgi_app(
-            bolt_app,
-            services,
-            events=socket is None,
-            socket_connected=socket.client.is_connected if socket is not None else None,
+            bolt_app, services, events=False, socket_connected=socket.client.is_connected
         ),
         host=settings.host,
         port=settings.port,
@@ -96,6 +130,14 @@ def run(settings: Settings) -> int:
     _stop_on_signals(server, socket)
     server.serve()
     return 0
+
+
+def _build_bolt_app(settings: Settings, services: Services) -> App:
+    from bot.app import build_bolt_app, build_oauth_bolt_app
+
+    if settings.oauth_enabled:
+        return build_oauth_bolt_app(settings, services)
+    return build_bolt_app(settings, services)
 
 
 def _connect_socket(bolt_app: App, settings: Settings) -> SocketModeHandler:
@@ -111,13 +153,9 @@ def _connect_socket(bolt_app: App, settings: Settings) -> SocketModeHandler:
     return handler
 
 
-def _stop_on_signals(server: DrainingServer, socket: SocketModeHandler | None) -> None:
-    """SIGTERM/SIGINT: the server drains (HTTP requests in flight, then running listeners and
-    key checks). In Socket Mode the socket is closed first, so Slack sends no more envelopes
-    here while the rest finishes."""
-    if socket is None:
-        server.install_signal_handlers()
-        return
+def _stop_on_signals(server: DrainingServer, socket: SocketModeHandler) -> None:
+    """SIGTERM/SIGINT: the socket is closed first, so Slack sends no more envelopes here; then
+    the server drains (HTTP requests in flight, then running listeners and key checks)."""
 
     def stop(*_: object) -> None:
         log.info("stopping: closing the Socket Mode connection")

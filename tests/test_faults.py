@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store.progress import Person
+from bot.identity import Person
 from bot.ui import actions
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_api import FakeSlack

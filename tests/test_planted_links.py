@@ -3,7 +3,7 @@ message that shows it keeps it inert (verbatim, escaped), through the real signe
 
 from __future__ import annotations
 
-from bot.store.key_records import Workspace
+from bot.identity import Workspace
 from bot.ui import actions
 from tests.fakes.openai_server import FakeOpenAI
 from tests.support import payloads

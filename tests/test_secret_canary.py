@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 
+from bot.identity import Workspace
 from bot.log_redaction import install_redaction
-from bot.store.key_records import Workspace
 from bot.ui import actions
 from tests.fakes.openai_server import FakeOpenAI
 from tests.support.running_app import RunningApp

@@ -10,25 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.store.key_records import Workspace
-
-
-@dataclass(frozen=True)
-class Actor:
-    """A person acting in one workspace, with their admin status as Slack reports it now.
-
-    ``is_workspace_admin``: an admin here, as :func:`admin_here` decides (an org admin of this
-    workspace's Enterprise Grid org counts too).
-    """
-
-    enterprise_id: str
-    team_id: str
-    user_id: str
-    is_workspace_admin: bool = False
-
-    @property
-    def workspace(self) -> Workspace:
-        return Workspace(self.enterprise_id, self.team_id)
+from bot.identity import Actor
 
 
 @dataclass(frozen=True)

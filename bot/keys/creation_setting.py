@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bot.keys.access import Actor, is_admin
+from bot.identity import Actor, Workspace
+from bot.keys.access import is_admin
 from bot.store import key_records as records
 from bot.store import workspace_settings as settings_rows
 from bot.store.database import Database
-from bot.store.key_records import Workspace
 from bot.store.locks import lock_workspace
 
 AUDIT_ACTION = "project_creation"

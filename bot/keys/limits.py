@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from bot.keys.access import Actor
+from bot.identity import Actor
 from bot.store import key_records as records
 from bot.store import usage
 from bot.store import workspace_settings as settings_rows

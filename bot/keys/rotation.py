@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 
+from bot.identity import Workspace
 from bot.keys.crypto import DecryptionError, decrypt, encrypt
 from bot.keys.keyring import Keyring
 from bot.keys.service import binding
 from bot.store.database import Database
-from bot.store.key_records import Workspace
 from bot.store.models import KeyProject, StoredKey
 
 log = logging.getLogger(__name__)

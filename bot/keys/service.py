@@ -11,7 +11,8 @@ from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.keys.access import Actor, is_admin, may_manage, may_read_audit
+from bot.identity import Actor, Workspace
+from bot.keys.access import is_admin, may_manage, may_read_audit
 from bot.keys.crypto import (
     BindingContext,
     DecryptionError,
@@ -27,7 +28,7 @@ from bot.keys.validation import KeyOutcome, ValidationResult
 from bot.rules.submission import Field, Problem, ProjectName, parse_project_name
 from bot.store import key_records as records
 from bot.store.database import Database
-from bot.store.key_records import ProjectRow, Workspace
+from bot.store.key_records import ProjectRow
 from bot.store.models import AuditEvent, StoredKey
 
 log = logging.getLogger(__name__)

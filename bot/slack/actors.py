@@ -1,4 +1,4 @@
-"""Who is acting: the person from Bolt's context, with admin status asked from Slack now."""
+"""Who is acting: a person with their admin status, asked from Slack at every call."""
 
 from __future__ import annotations
 
@@ -9,19 +9,14 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.keys.access import Actor, SlackRoles, admin_here
-from bot.listeners.context import person_of
-from bot.store.progress import Person
+from bot.identity import Actor, Person
+from bot.keys.access import SlackRoles, admin_here
 
 log = logging.getLogger(__name__)
 
 
-def actor_of(context: Any, client: WebClient) -> Actor:
-    """The acting person; ``users.info`` decides admin/owner at every call (fails closed)."""
-    return actor_for(person_of(context), client)
-
-
-def actor_for(person: Person, client: WebClient) -> Actor:
+def actor_of(person: Person, client: WebClient) -> Actor:
+    """``person`` acting now; ``users.info`` decides admin/owner at every call (fails closed)."""
     roles = SlackRoles()
     try:
         user = client.users_info(user=person.user_id).get("user")

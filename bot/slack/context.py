@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.identity import Person
 from bot.services import Services
-from bot.store.progress import Person
 
 
 def services_of(context: Any) -> Services:

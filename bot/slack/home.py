@@ -10,11 +10,10 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.guide.model import Step
-from bot.keys.access import Actor
-from bot.listeners.actors import actor_for
-from bot.listeners.keys_views import home_keys
+from bot.identity import Actor, Person
 from bot.services import Services
-from bot.store.progress import Person
+from bot.slack.actors import actor_of
+from bot.slack.key_views import home_keys
 from bot.ui.guide import render_home, render_step
 
 log = logging.getLogger(__name__)
@@ -52,7 +51,7 @@ def publish_home(
     ``actor``: the person's admin status when the caller already asked Slack for it.
     """
     try:
-        keys_blocks = home_keys(services, actor or actor_for(person, client))
+        keys_blocks = home_keys(services, actor or actor_of(person, client))
         view = home_view(services, person, open_step, keys_blocks)
         client.views_publish(user_id=person.user_id, view=view)
     except SlackApiError as error:

@@ -8,9 +8,9 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.guide.model import Step
-from bot.listeners.home import publish_home
+from bot.identity import Person
 from bot.services import Services
-from bot.store.progress import Person
+from bot.slack.home import publish_home
 from bot.ui.actions import number_in_value
 from bot.ui.answers import fallback_text
 from bot.ui.messages import text

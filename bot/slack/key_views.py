@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.keys.access import Actor
+from bot.identity import Actor
 from bot.services import Services
 from bot.store.key_records import ProjectRow
 from bot.ui.key_holds import render_creation_setting

@@ -12,14 +12,9 @@ from sqlalchemy import and_, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.identity import Workspace
 from bot.rules.submission import MAX_PROJECT_NAME, ProjectName, parse_project_name
 from bot.store.models import AuditEvent, KeyProject, ProjectMaintainer, StoredKey
-
-
-@dataclass(frozen=True)
-class Workspace:
-    enterprise_id: str
-    team_id: str
 
 
 @dataclass(frozen=True)

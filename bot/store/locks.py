@@ -7,7 +7,7 @@ import hashlib
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.store.key_records import Workspace
+from bot.identity import Workspace
 
 
 def lock_workspace(session: Session, workspace: Workspace) -> None:

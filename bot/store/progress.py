@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from bot.identity import Person, Workspace
 from bot.store.database import Database
-from bot.store.key_records import Workspace
 from bot.store.models import StepCompletion
-
-
-@dataclass(frozen=True)
-class Person:
-    """A Slack user inside one workspace (``enterprise_id`` is "" outside Enterprise Grid)."""
-
-    enterprise_id: str
-    team_id: str
-    user_id: str
-
-    @property
-    def workspace(self) -> Workspace:
-        return Workspace(self.enterprise_id, self.team_id)
 
 
 class ProgressStore:
@@ -60,13 +46,13 @@ class ProgressStore:
                 )
             )
 
-    def forget_team(self, enterprise_id: str, team_id: str) -> int:
+    def forget_workspace(self, workspace: Workspace) -> int:
         """Delete a workspace's progress (app uninstalled); returns the rows removed."""
         with self.database.session() as session, session.begin():
             result = session.execute(
                 delete(StepCompletion).where(
-                    StepCompletion.enterprise_id == enterprise_id,
-                    StepCompletion.team_id == team_id,
+                    StepCompletion.enterprise_id == workspace.enterprise_id,
+                    StepCompletion.team_id == workspace.team_id,
                 )
             )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]

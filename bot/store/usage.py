@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.store.key_records import Workspace
+from bot.identity import Workspace
 from bot.store.models import KeyCheck, KeyProject
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.store.key_records import Workspace
+from bot.identity import Workspace
 from bot.store.models import WorkspaceSetting
 
 

@@ -17,13 +17,12 @@ import pytest
 from sqlalchemy import select, text
 
 import bot.keys.rotation as rotation
-from bot.keys.access import Actor
+from bot.identity import Actor, Workspace
 from bot.keys.crypto import DecryptionError, decrypt, encrypt, fingerprint, mask, stored_key_id
 from bot.keys.keyring import Keyring
 from bot.keys.rotation import RotationReport, rotate_all, rows_using
 from bot.keys.service import KeyService, Verdict, binding
 from bot.store.database import Database
-from bot.store.key_records import Workspace
 from bot.store.models import KeyProject, ProjectMaintainer, StoredKey
 from tests.fakes.openai_server import FakeOpenAI
 

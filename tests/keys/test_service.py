@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from bot.keys.access import Actor
+from bot.identity import Actor, Workspace
 from bot.keys.crypto import fingerprint, mask
 from bot.keys.keyring import Keyring
 from bot.keys.probe import OpenAIProbe
@@ -23,7 +23,7 @@ from bot.keys.service import KeyResult, KeyService, Verdict
 from bot.keys.validation import KeyOutcome
 from bot.store import key_records as records
 from bot.store.database import Database
-from bot.store.key_records import ProjectRow, Workspace
+from bot.store.key_records import ProjectRow
 from bot.store.models import AuditEvent, KeyProject, ProjectMaintainer, StoredKey
 from bot.store.schema import ensure_schema
 from tests.fakes.openai_server import FakeOpenAI

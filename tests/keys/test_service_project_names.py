@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.keys.access import Actor
+from bot.identity import Actor
 from bot.keys.service import KeyService, Verdict
 from bot.store.models import AuditEvent, KeyProject
 from tests.fakes.openai_server import FakeOpenAI

@@ -18,13 +18,12 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import text
 
-from bot.keys.access import Actor
+from bot.identity import Actor, Workspace
 from bot.keys.crypto import DecryptionError, stored_key_id
 from bot.keys.keyring import Keyring
 from bot.keys.rotation import rotate_all, rows_using
 from bot.keys.service import KeyService, Verdict
 from bot.store.database import Database
-from bot.store.key_records import Workspace
 from tests.fakes.openai_server import FakeOpenAI
 
 ALPHABET = string.ascii_letters + string.digits + "-_"

@@ -6,10 +6,8 @@ import time
 
 from sqlalchemy import select
 
-from bot.keys.access import Actor
-from bot.store.key_records import Workspace
+from bot.identity import Actor, Person, Workspace
 from bot.store.models import AuditEvent
-from bot.store.progress import Person
 from bot.store.slack_installations import slack_bots, slack_installations
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_api import FakeSlack, TokenGrant

@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import text
 
+from bot.identity import Workspace
 from bot.rules.submission import ProjectName, parse_project_name
 from bot.store import schema
 from bot.store.database import Database
-from bot.store.key_records import Workspace, find_project
+from bot.store.key_records import find_project
 
 T1, T2 = Workspace("", "T1"), Workspace("", "T2")
 # (id, team, stored name, stored key as the old code wrote them)

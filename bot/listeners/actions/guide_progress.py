@@ -7,14 +7,14 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.listeners.actions.in_place import (
+from bot.slack.context import person_of, services_of
+from bot.slack.home import publish_home
+from bot.slack.in_place import (
     clicked_on_home,
     show_in_place,
     step_from_value,
     tell_out_of_date,
 )
-from bot.listeners.context import person_of, services_of
-from bot.listeners.home import publish_home
 from bot.ui.guide import render_step
 
 

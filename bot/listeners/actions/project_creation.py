@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.actors import actor_of
-from bot.listeners.context import person_of, services_of
-from bot.listeners.home import publish_home
+from bot.slack.actors import actor_of
+from bot.slack.context import person_of, services_of
+from bot.slack.home import publish_home
 from bot.ui import actions as ids
 from bot.ui.blocks import section
 from bot.ui.messages import text
@@ -23,7 +23,7 @@ def change_project_creation(
     services = services_of(context)
     person = person_of(context)
     # The button was only drawn for admins, but anyone can send this action: ask Slack again.
-    actor = actor_of(context, client)
+    actor = actor_of(person_of(context), client)
     wanted = CHOICES.get(str(action.get("value") or ""))
     if wanted is None:
         _tell(client, person.user_id, text("workspace_setting.out_of_date"))

@@ -7,14 +7,14 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.keys.access import Actor
+from bot.identity import Actor
 from bot.keys.service import KeyResult, Verdict
-from bot.listeners.actions.in_place import clicked_on_home
-from bot.listeners.actors import actor_of
-from bot.listeners.context import person_of, services_of
-from bot.listeners.home import publish_home
-from bot.listeners.keys_views import keys_list_blocks
 from bot.rules.submission import ProjectName, parse_project_name
+from bot.slack.actors import actor_of
+from bot.slack.context import person_of, services_of
+from bot.slack.home import publish_home
+from bot.slack.in_place import clicked_on_home
+from bot.slack.key_views import keys_list_blocks
 from bot.ui import blocks as block_kit
 from bot.ui.actions import number_in_value
 from bot.ui.answers import fallback_text
@@ -63,7 +63,7 @@ def test_key(
     """Asks OpenAI "Say hello" with the stored key."""
     services = services_of(context)
     project_id = _project_id(action)
-    actor = actor_of(context, client)
+    actor = actor_of(person_of(context), client)
     result = services.keys.test(actor, project_id) if project_id else None
     blocks = _result_blocks(result, services.steps, tested=True)
     _show(body, respond, client, context, actor, blocks)
@@ -78,7 +78,7 @@ def revoke_key(
 ) -> None:
     services = services_of(context)
     project_id = _project_id(action)
-    actor = actor_of(context, client)
+    actor = actor_of(person_of(context), client)
     result = services.keys.revoke(actor, project_id) if project_id else None
     blocks = _result_blocks(result, services.steps, tested=False)
     _show(body, respond, client, context, actor, blocks)

@@ -13,9 +13,9 @@ from slack_sdk import WebClient
 
 from bot.guide.steps import find_step
 from bot.listeners.commands.team_keys import KEY_COMMANDS
-from bot.listeners.context import person_of, services_of
-from bot.listeners.replies import reply_to_text
 from bot.rules.secrets import contains_key
+from bot.slack.context import person_of, services_of
+from bot.slack.replies import reply_to_text
 from bot.ui.answers import fallback_text, render_key_in_text_warning
 from bot.ui.guide import render_overview, render_step
 

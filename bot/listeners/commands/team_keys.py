@@ -9,9 +9,9 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.actors import actor_of
-from bot.listeners.context import services_of
-from bot.listeners.keys_views import keys_list_blocks
+from bot.slack.actors import actor_of
+from bot.slack.context import person_of, services_of
+from bot.slack.key_views import keys_list_blocks
 from bot.ui.answers import fallback_text
 from bot.ui.keys import render_audit, render_audit_refused, render_key_modal
 
@@ -27,14 +27,16 @@ def open_key_dialog(
 def list_keys(
     ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, _rest: str
 ) -> None:
-    blocks = keys_list_blocks(services_of(context), actor_of(context, client))
+    blocks = keys_list_blocks(services_of(context), actor_of(person_of(context), client))
     ack(response_type="ephemeral", text=fallback_text(blocks), blocks=blocks)
 
 
 def show_audit(
     ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, project: str
 ) -> None:
-    events = services_of(context).keys.audit_trail(actor_of(context, client), project or None)
+    events = services_of(context).keys.audit_trail(
+        actor_of(person_of(context), client), project or None
+    )
     if events is None:
         blocks = render_audit_refused()
     else:

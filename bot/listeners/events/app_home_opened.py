@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.context import person_of, services_of
-from bot.listeners.home import publish_home
+from bot.slack.context import person_of, services_of
+from bot.slack.home import publish_home
 
 
 def handle_app_home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:

@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt import BoltContext, Say
 
-from bot.listeners.context import services_of
-from bot.listeners.replies import reply_to_text
+from bot.slack.context import services_of
+from bot.slack.replies import reply_to_text
 from bot.ui.answers import fallback_text
 
 

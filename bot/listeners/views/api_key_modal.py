@@ -13,13 +13,13 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.keys.access import Actor
+from bot.identity import Actor
 from bot.keys.crypto import mask
 from bot.keys.service import Verdict
-from bot.listeners.actors import actor_of
-from bot.listeners.context import person_of, services_of
-from bot.listeners.home import publish_home
 from bot.rules.submission import Submission, check_submission
+from bot.slack.actors import actor_of
+from bot.slack.context import person_of, services_of
+from bot.slack.home import publish_home
 from bot.ui.keys import (
     KeyModalInput,
     parse_key_modal,
@@ -70,7 +70,7 @@ def check_and_store_key(view: dict[str, Any], context: BoltContext, client: WebC
         return
     actor: Actor | None = None
     try:
-        actor = actor_of(context, client)
+        actor = actor_of(person_of(context), client)
         result = services.keys.submit(
             actor,
             submission.project.shown,

@@ -53,7 +53,7 @@ def test_replace_with_an_odd_value_opens_an_empty_dialog(app: RunningApp, value:
 
 
 def _person():  # type: ignore[no-untyped-def]
-    from bot.store.progress import Person
+    from bot.identity import Person
 
     return Person("", "T0001", "U0ALICE")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.guide.steps import default_steps
-from bot.store.progress import Person
+from bot.identity import Person
 from bot.ui import actions
 from bot.ui.messages import text
 from tests.support.blocks import all_text, find_button

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.store.key_records import Workspace
+from bot.identity import Workspace
 from bot.store.models import AuditEvent, StoredKey
 from bot.ui import actions
 from tests.fakes.openai_server import FakeOpenAI

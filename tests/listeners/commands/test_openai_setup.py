@@ -148,6 +148,6 @@ def test_block_kit_limits_hold_for_a_huge_question(app: RunningApp) -> None:
 
 
 def _alice(app: RunningApp):  # type: ignore[no-untyped-def]
-    from bot.store.progress import Person
+    from bot.identity import Person
 
     return Person(enterprise_id="", team_id="T0001", user_id="U0ALICE")

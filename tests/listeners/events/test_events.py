@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.store.progress import Person
+from bot.identity import Person
 from tests.support import payloads
 from tests.support.blocks import all_text
 from tests.support.running_app import RunningApp

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot.identity import Workspace
 from bot.keys.validation import KeyOutcome
-from bot.store.key_records import Workspace
 from bot.store.models import AuditEvent, StoredKey
 from tests.fakes.openai_server import FakeOpenAI
 from tests.support.blocks import all_text

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.identity import Workspace
 from bot.keys.keyring import Keyring
-from bot.store.key_records import Workspace
 from bot.store.models import AuditEvent
 from bot.ui import actions
 from tests.fakes.openai_server import FakeOpenAI
