@@ -35,9 +35,9 @@ from sqlalchemy import select, update
 
 from bot.identity import Workspace
 from bot.keys.crypto import BindingContext, decrypt, encrypt, fingerprint, mask
+from bot.keys.key_binding import binding
 from bot.keys.keyring import Keyring
 from bot.keys.rotation import rotate_all
-from bot.keys.service import binding
 from bot.store.database import Database
 from bot.store.models import KeyProject, ProjectMaintainer, StoredKey
 from bot.store.schema import upgrade

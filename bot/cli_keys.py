@@ -10,15 +10,16 @@ import argparse
 import json
 import shlex
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import Settings
 from bot.identity import Workspace
-from bot.keys.crypto import DecryptionError
+from bot.keys.audit import AuditLog
+from bot.keys.export import KeyExport
 from bot.keys.keyring import Keyring, KeyringError, load_or_create_keyring
-from bot.keys.probe import OpenAIProbe
+from bot.keys.results import Verdict
 from bot.keys.rotation import rotate_all, rows_using
-from bot.keys.service import KeyService
 from bot.oauth.rekeying import rekey_tokens, token_rows_using
 from bot.rules.submission import Field, Problem, parse_project_name, visible
 from bot.store import key_records
@@ -70,8 +71,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         if args.command == "keyring":
             return _keyring(args, keyring, keyring_path, database)
         if args.keys_command == "export":
-            service = KeyService(database, keyring, OpenAIProbe(), key_admins=frozenset())
-            return _export(service, Workspace(args.enterprise, args.team), args)
+            audit = AuditLog(database, lambda: datetime.now(UTC), key_admins=frozenset())
+            exporter = KeyExport(database, keyring, audit)
+            return _export(exporter, Workspace(args.enterprise, args.team), args)
         report = rotate_all(database, keyring, batch_size=args.batch_size)
         tokens = rekey_tokens(database, keyring, batch_size=args.batch_size)
         print(report.summary())
@@ -131,28 +133,28 @@ def _list(database: Database, workspace: Workspace, *, as_json: bool) -> int:
     return 0
 
 
-def _export(service: KeyService, workspace: Workspace, args: argparse.Namespace) -> int:
+def _export(exporter: KeyExport, workspace: Workspace, args: argparse.Namespace) -> int:
     name = parse_project_name(args.project)
     if isinstance(name, Problem):
-        service.refuse_input(workspace, "cli", None, {Field.PROJECT: name}, action="export")
+        exporter.audit.refuse_input(workspace, "cli", None, {Field.PROJECT: name}, action="export")
         reason = text(name.message_key, **{**name.values, "field": "--project"})
         print(f"error: --project is not a valid project name. {reason}", file=sys.stderr)
         return 2
-    try:
-        api_key = service.export(workspace, name.shown)
-    except LookupError:
-        print(
-            f"error: team {args.team} has no stored key for project {name.shown!r}",
-            file=sys.stderr,
-        )
-        return 1
-    except DecryptionError:
+    exported = exporter.export(workspace, name.shown)
+    if exported.verdict is Verdict.UNREADABLE:
         print(
             f"error: the stored key of {name.shown!r} cannot be decrypted with this "
             "keyring (tampered, or KEYRING_FILE is not the keyring it was stored with)",
             file=sys.stderr,
         )
         return 1
+    if exported.verdict is not Verdict.DONE or exported.api_key is None:
+        print(
+            f"error: team {args.team} has no stored key for project {name.shown!r}",
+            file=sys.stderr,
+        )
+        return 1
+    api_key = exported.api_key
     print(f"OPENAI_API_KEY={shlex.quote(api_key)}" if args.format == "env" else api_key)
     return 0
 

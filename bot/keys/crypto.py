@@ -102,6 +102,9 @@ def decrypt(keyring: Keyring, stored: str, context: BindingContext) -> str:
         ) from None
 
 
+FINGERPRINT_ID_LENGTH = 12
+
+
 def stored_key_id(stored: str) -> str:
     """The id of the keyring key a stored value needs (DecryptionError when malformed)."""
     return _parse(stored)[0]
@@ -116,6 +119,11 @@ def fingerprint(keyring: Keyring, api_key: str) -> str:
     return hmac.digest(
         keyring.fingerprint_key, api_key.encode("utf-8", "surrogatepass"), "sha256"
     ).hex()
+
+
+def fingerprint_id(full_fingerprint: str) -> str:
+    """The short form of a fingerprint that audit rows and logs name a key by."""
+    return full_fingerprint[:FINGERPRINT_ID_LENGTH]
 
 
 def mask(api_key: str) -> str:

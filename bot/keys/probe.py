@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.keys.validation import DEFAULT_MODEL, ValidationResult, say_hello, validate_key
+from bot.keys.validation import DEFAULT_MODEL, ValidationResult, test_key, validate_key
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,10 @@ class OpenAIProbe:
             model=self.model,
         )
 
-    def hello(
+    def test_key(
         self, api_key: str, *, organization: str | None, project: str | None
     ) -> ValidationResult:
-        return say_hello(
+        return test_key(
             api_key,
             organization=organization,
             project=project,

@@ -15,8 +15,8 @@ from sqlalchemy import select, update
 
 from bot.identity import Workspace
 from bot.keys.crypto import DecryptionError, decrypt, encrypt
+from bot.keys.key_binding import binding
 from bot.keys.keyring import Keyring
-from bot.keys.service import binding
 from bot.store.database import Database
 from bot.store.models import KeyProject, StoredKey
 

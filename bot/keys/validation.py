@@ -12,9 +12,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal, Protocol
-
-import openai
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from bot.keys.crypto import mask
 from bot.keys.outcome_text import (
@@ -25,13 +23,17 @@ from bot.keys.outcome_text import (
     outcome_text,
 )
 
+if TYPE_CHECKING:
+    # Imported where a key is checked: the SDK costs every start ~0.4 s and ~38 MiB.
+    import openai
+
 __all__ = [
     "DEFAULT_MODEL",
     "ExceptionKind",
     "KeyOutcome",
     "ValidationResult",
     "classify",
-    "say_hello",
+    "test_key",
     "validate_key",
 ]
 
@@ -52,7 +54,6 @@ class ValidationResult:
     """What a check found. Holds no key material, so it is safe to log and render."""
 
     outcome: KeyOutcome
-    stored: bool
     step: int | None
     http_status: int | None = None
     error_code: str | None = None
@@ -63,6 +64,11 @@ class ValidationResult:
     reply: str | None = None
     billing_checked: bool = False
     key_authenticated: bool = False
+
+    @property
+    def stored(self) -> bool:
+        """Whether this outcome keeps the key (a working key, or one that needs credit)."""
+        return self.outcome.stores_key
 
     @property
     def note_ids(self) -> tuple[str, ...]:
@@ -120,7 +126,7 @@ def validate_key(
     return result
 
 
-def say_hello(
+def test_key(
     api_key: str,
     *,
     organization: str | None,
@@ -139,7 +145,7 @@ def say_hello(
         hello = _probe(_hello_call(client, headers, model))
     billed = hello.outcome is KeyOutcome.VALID and hello.error_code is None
     result = _finish(hello, billing_checked=billed, key_authenticated=hello.outcome.stores_key)
-    _log_result("say_hello", api_key, result)
+    _log_result("test_key", api_key, result)
     return result
 
 
@@ -179,9 +185,7 @@ def _refuse_unsendable(api_key: str) -> ValidationResult | None:
     if isinstance(api_key, str) and _SENDABLE.match(api_key):
         return None
     outcome = KeyOutcome.INVALID
-    return ValidationResult(
-        outcome, stored=False, step=outcome_text(outcome).step, error_code="malformed_key"
-    )
+    return ValidationResult(outcome, step=outcome_text(outcome).step, error_code="malformed_key")
 
 
 def _client(
@@ -191,6 +195,8 @@ def _client(
     base_url: str | None,
     timeout: float,
 ) -> openai.OpenAI:
+    import openai
+
     client = openai.OpenAI(
         api_key=api_key,
         organization=organization,
@@ -215,6 +221,8 @@ def _request_headers(
     api_key: str, organization: str | None, project: str | None
 ) -> dict[str, str | openai.Omit]:
     """Explicit auth, organization and project headers; ``Omit`` removes any default one."""
+    import openai
+
     headers: dict[str, str | openai.Omit] = {"Authorization": f"Bearer {api_key}"}
     for name, value in (("OpenAI-Organization", organization), ("OpenAI-Project", project)):
         if value is not None and not _SENDABLE.match(value):
@@ -239,6 +247,8 @@ def _hello_call(
 
 def _probe(call: Callable[[], Any]) -> ValidationResult:
     """Run one SDK call with its raw response, and classify what came back."""
+    import openai
+
     try:
         response: _HttpResponse = call().http_response
     except openai.APITimeoutError:
@@ -277,7 +287,6 @@ def _answered(
     headers = response.headers
     return ValidationResult(
         outcome=outcome,
-        stored=outcome.stores_key,
         step=step,
         http_status=response.status_code,
         error_code=code,
@@ -292,7 +301,7 @@ def _answered(
 def _no_answer(kind: Literal["timeout", "connection"]) -> ValidationResult:
     outcome, step = classify(None, None, None, None, kind)
     error_type = "timeout" if kind == "timeout" else "connection_error"
-    return ValidationResult(outcome, stored=False, step=step, error_type=error_type)
+    return ValidationResult(outcome, step=step, error_type=error_type)
 
 
 def _json_body(response: _HttpResponse) -> object:

@@ -162,6 +162,67 @@ def facts_of(key: StoredKey) -> StoredKeyFacts:
     )
 
 
+@dataclass(frozen=True)
+class KeyRecord:
+    """Everything written for a project's current key: its sealed form and what we know."""
+
+    ciphertext: str
+    keyring_key_id: str
+    masked: str
+    fingerprint: str
+    status: str
+    outcome: str
+    openai_organization: str | None
+    openai_project: str | None
+    organization_hint: str | None
+    project_hint: str | None
+    set_by: str
+    set_at: datetime
+
+
+def write_key(session: Session, project_id: int, record: KeyRecord) -> bool:
+    """Store ``record`` as the project's one key; True when it replaced an earlier key."""
+    row = stored_key(session, project_id)
+    replaced = row is not None
+    if row is None:
+        row = StoredKey(project_id=project_id, version=0)
+        session.add(row)
+    row.ciphertext = record.ciphertext
+    row.keyring_key_id = record.keyring_key_id
+    row.masked = record.masked
+    row.fingerprint = record.fingerprint
+    row.status = record.status
+    row.openai_organization = record.openai_organization
+    row.openai_project = record.openai_project
+    row.organization_hint = record.organization_hint
+    row.project_hint = record.project_hint
+    row.set_by = record.set_by
+    row.set_at = record.set_at
+    row.last_checked_at = record.set_at
+    row.last_outcome = record.outcome
+    row.version = (row.version or 0) + 1
+    return replaced
+
+
+def record_check(
+    session: Session,
+    project_id: int,
+    fingerprint: str,
+    *,
+    outcome: str,
+    status: str | None,
+    now: datetime,
+) -> None:
+    """A later check of the stored key; skipped when the key was replaced meanwhile."""
+    row = stored_key(session, project_id)
+    if row is None or row.fingerprint != fingerprint:
+        return
+    row.last_checked_at = now
+    row.last_outcome = outcome
+    if status is not None:
+        row.status = status
+
+
 def delete_key(session: Session, project_id: int) -> bool:
     result = session.execute(delete(StoredKey).where(StoredKey.project_id == project_id))
     return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -113,7 +113,8 @@ class StoredKey(Base):
     set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     last_outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    # Bumped on every write: rotation only overwrites the row version it read.
+    # Counts the writes of this row, for people reading the table; nothing decides by it
+    # (rotation swaps only a row whose ciphertext is still the one it read).
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 

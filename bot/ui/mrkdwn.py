@@ -9,7 +9,6 @@ from typing import Any
 MAX_BLOCKS_MESSAGE = 50
 MAX_BLOCKS_VIEW = 100  # modals and App Home
 MAX_SECTION_TEXT = 3000
-MAX_SECTION_FIELD_TEXT = 2000
 MAX_CONTEXT_TEXT = 2000
 MAX_CONTEXT_ELEMENTS = 10
 MAX_HEADER_TEXT = 150
@@ -34,11 +33,6 @@ def escape(text: str) -> str:
     cannot ping anybody or fake a link.
     """
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def unescape(text: str) -> str:
-    """Undo :func:`escape` exactly (``&amp;`` last, so ``&amp;lt;`` becomes ``&lt;``)."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def sanitize(text: str) -> str:

@@ -189,9 +189,9 @@ def test_steps_of_the_design_table() -> None:
 
 def test_every_note_a_result_can_ask_for_exists() -> None:
     results = [
-        ValidationResult(KeyOutcome.VALID, True, 6, error_code="model_not_found"),
-        ValidationResult(KeyOutcome.VALID, True, 6),
-        ValidationResult(KeyOutcome.TRY_LATER, False, None, key_authenticated=True),
+        ValidationResult(KeyOutcome.VALID, 6, error_code="model_not_found"),
+        ValidationResult(KeyOutcome.VALID, 6),
+        ValidationResult(KeyOutcome.TRY_LATER, None, key_authenticated=True),
     ]
     for result in results:
         (note_id,) = result.note_ids

@@ -19,12 +19,15 @@ from sqlalchemy import select, text
 import bot.keys.rotation as rotation
 from bot.identity import Actor, Workspace
 from bot.keys.crypto import DecryptionError, decrypt, encrypt, fingerprint, mask, stored_key_id
+from bot.keys.key_binding import binding
 from bot.keys.keyring import Keyring
+from bot.keys.results import Verdict
 from bot.keys.rotation import RotationReport, rotate_all, rows_using
-from bot.keys.service import KeyService, Verdict, binding
+from bot.keys.service import KeyService
 from bot.store.database import Database
 from bot.store.models import KeyProject, ProjectMaintainer, StoredKey
 from tests.fakes.openai_server import FakeOpenAI
+from tests.support.exports import export_key
 
 OWNER = "UBULK"
 WORKSPACES = (Workspace("", "T1"), Workspace("", "T2"), Workspace("E1", "T1"))
@@ -222,7 +225,7 @@ def test_a_key_replaced_during_rotation_is_not_overwritten(
     assert (report.rotated, report.changed_meanwhile, report.unreadable) == (29, 1, [])
     assert _verify(database, keyring, plaintexts, new) == []
     actor, name = _actor(database, raced[0])
-    assert service.export(actor.workspace, name) == replacement
+    assert export_key(service, actor.workspace, name) == replacement
 
 
 def test_a_key_revoked_and_set_again_during_rotation_is_not_overwritten(
@@ -242,7 +245,7 @@ def test_a_key_revoked_and_set_again_during_rotation_is_not_overwritten(
     raced = _racing_write(monkeypatch, revoke_and_set)
     report = rotate_all(database, keyring, batch_size=10)
     actor, name = _actor(database, raced[0])
-    assert service.export(actor.workspace, name) == replacement
+    assert export_key(service, actor.workspace, name) == replacement
     assert report.changed_meanwhile == 1
     assert _verify(database, keyring, plaintexts, new) == []
 

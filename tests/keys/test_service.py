@@ -19,7 +19,8 @@ from bot.identity import Actor, Workspace
 from bot.keys.crypto import fingerprint, mask
 from bot.keys.keyring import Keyring
 from bot.keys.probe import OpenAIProbe
-from bot.keys.service import KeyResult, KeyService, Verdict
+from bot.keys.results import KeyResult, Verdict
+from bot.keys.service import KeyService
 from bot.keys.validation import KeyOutcome
 from bot.store import key_records as records
 from bot.store.database import Database
@@ -27,6 +28,7 @@ from bot.store.key_records import ProjectRow
 from bot.store.models import AuditEvent, KeyProject, ProjectMaintainer, StoredKey
 from bot.store.schema import ensure_schema
 from tests.fakes.openai_server import FakeOpenAI
+from tests.support.exports import export_key
 
 KEY_ADMIN = "UKEYADMIN"  # in KEY_ADMINS (see conftest.py)
 CREATOR = Actor("", "T1", "UCREATOR")
@@ -143,7 +145,7 @@ def test_every_scenario_through_submit(
             status = project.key.status if project and project.key else None
             if not result.stored or status != STORED_STATUS[scenario]:
                 problems.append(f"{scenario}: stored={result.stored} status={status}")
-            elif service.export(CREATOR.workspace, name) != key:
+            elif export_key(service, CREATOR.workspace, name) != key:
                 problems.append(f"{scenario}: exports another key")
             if audit and (audit[0].action, audit[0].outcome) != ("set", str(outcome)):
                 problems.append(f"{scenario}: audit {audit[0].action}/{audit[0].outcome}")
@@ -153,7 +155,9 @@ def test_every_scenario_through_submit(
             expected = ("set", f"rejected:{NOT_STORED[scenario]}")
             if audit and (audit[0].action, audit[0].outcome) != expected:
                 problems.append(f"{scenario}: audit {audit[0].action}/{audit[0].outcome}")
-        if result.verdict is not Verdict.DONE:
+        # A key OpenAI accepted is DONE; one it rejected (or could not check) is REJECTED.
+        expected_verdict = Verdict.DONE if scenario in STORED_STATUS else Verdict.REJECTED
+        if result.verdict is not expected_verdict:
             problems.append(f"{scenario}: verdict {result.verdict}")
     assert problems == []
     # OpenAI's own ids, read from the response headers, are kept for the valid key.
@@ -177,9 +181,9 @@ def test_a_non_maintainer_cannot_change_another_persons_project(
 
     assert service.submit(OTHER, "Shared", intruder_key).verdict is Verdict.REFUSED
     assert service.submit(OTHER, "  shared ", intruder_key).verdict is Verdict.REFUSED
-    assert service.test(OTHER, project_id).verdict is Verdict.REFUSED
+    assert service.test_key(OTHER, project_id).verdict is Verdict.REFUSED
     assert service.revoke(OTHER, project_id).verdict is Verdict.REFUSED
-    assert service.audit_trail(OTHER) is None
+    assert service.audit.trail(OTHER).verdict is Verdict.REFUSED
 
     refused = _audit(database, actor=OTHER.user_id)
     assert [(e.action, e.outcome) for e in refused] == [
@@ -198,7 +202,7 @@ def test_a_non_maintainer_cannot_change_another_persons_project(
         before.version,
         CREATOR.user_id,
     )
-    assert service.export(CREATOR.workspace, "Shared") == original
+    assert export_key(service, CREATOR.workspace, "Shared") == original
     # A refused submission is not even sent to OpenAI.
     assert intruder_key not in fake_openai.seen_keys
 
@@ -217,8 +221,8 @@ def test_admins_and_the_creator_may_replace_test_and_revoke(
     replacement = _key("replacement")
     replaced = service.submit(actor, "Shared", replacement)
     assert (replaced.verdict, replaced.stored, replaced.replaced) == (Verdict.DONE, True, True)
-    assert service.export(CREATOR.workspace, "Shared") == replacement
-    tested = service.test(actor, project_id)
+    assert export_key(service, CREATOR.workspace, "Shared") == replacement
+    tested = service.test_key(actor, project_id)
     assert tested.verdict is Verdict.DONE
     assert tested.validation is not None and tested.validation.outcome is KeyOutcome.VALID
     assert service.revoke(actor, project_id).verdict is Verdict.DONE
@@ -226,7 +230,7 @@ def test_admins_and_the_creator_may_replace_test_and_revoke(
     actions = [(e.action, e.outcome) for e in _audit(database, actor=actor.user_id)]
     assert actions[-3:] == [("replace", "valid"), ("test", "valid"), ("revoke", "revoked")]
     if actor is not CREATOR:
-        assert service.audit_trail(actor) is not None
+        assert service.audit.trail(actor).verdict is Verdict.DONE
 
 
 # --- teams never see each other ----------------------------------------------------------
@@ -241,18 +245,18 @@ def test_teams_never_see_each_others_projects(service: KeyService, database: Dat
     assert service.list_projects(IN_E1.workspace) == []  # same team id, other enterprise
     assert {p.name for p in service.list_projects(CREATOR.workspace)} == {"Alpha", "Beta"}
     for intruder in (IN_T2, ADMIN_IN_T2, Actor("E1", "T1", "UADMIN", is_workspace_admin=True)):
-        assert service.test(intruder, alpha).verdict is Verdict.NOT_FOUND
+        assert service.test_key(intruder, alpha).verdict is Verdict.NOT_FOUND
         assert service.revoke(intruder, alpha).verdict is Verdict.NOT_FOUND
         assert service.project(intruder.workspace, alpha) is None
     with pytest.raises(LookupError):
-        service.export(IN_T2.workspace, "Alpha")
+        export_key(service, IN_T2.workspace, "Alpha")
     # The same name in T2 is T2's own, separate project; T1's key is untouched.
     _set(service, IN_T2, "Alpha", _key("t2alpha"))
     assert _project_id(service, IN_T2, "Alpha") != alpha
-    assert service.export(CREATOR.workspace, "Alpha") == t1_key
-    assert service.export(IN_T2.workspace, "Alpha") == _key("t2alpha")
-    trail = service.audit_trail(ADMIN_IN_T2)
-    assert trail is not None and {e.team_id for e in trail} == {"T2"}
+    assert export_key(service, CREATOR.workspace, "Alpha") == t1_key
+    assert export_key(service, IN_T2.workspace, "Alpha") == _key("t2alpha")
+    trail = service.audit.trail(ADMIN_IN_T2)
+    assert trail.verdict is Verdict.DONE and {e.team_id for e in trail.rows} == {"T2"}
     not_found = _audit(database, actor=IN_T2.user_id, outcome="not_found")
     assert [e.action for e in not_found] == ["test", "revoke"]
 
@@ -310,7 +314,7 @@ def test_two_submissions_for_a_new_project_at_once_leave_one_key(
     project_id = _project_id(service, CREATOR, "Race")
     assert _count(database, KeyProject, KeyProject.name == "Race") == 1
     assert _count(database, StoredKey, StoredKey.project_id == project_id) == 1
-    current = service.export(CREATOR.workspace, "Race")
+    current = export_key(service, CREATOR.workspace, "Race")
     assert current in keys
     actions = sorted(e.action for e in _audit(database, project_name="Race", outcome="valid"))
     assert actions in (["replace", "set"], ["set", "set"])
@@ -332,7 +336,7 @@ def test_two_first_keys_for_an_existing_project_at_once(
         results = _at_once([partial(service.submit, CREATOR, "Existing", k) for k in keys])
     assert all(isinstance(r, KeyResult) and r.stored for r in results), results
     assert _count(database, StoredKey, StoredKey.project_id == project_id) == 1
-    assert service.export(CREATOR.workspace, "Existing") in keys
+    assert export_key(service, CREATOR.workspace, "Existing") in keys
 
 
 def test_two_people_creating_the_same_project_at_once(
@@ -352,7 +356,7 @@ def test_two_people_creating_the_same_project_at_once(
         assert project is not None and project.key is not None
         assert project.created_by == winner.user_id == project.key.set_by
         assert project.maintainers == frozenset({winner.user_id})
-        assert service.export(CREATOR.workspace, name) == people[winner.user_id]
+        assert export_key(service, CREATOR.workspace, name) == people[winner.user_id]
         outcomes = sorted(e.outcome for e in _audit(database, project_name=name, action="set"))
         assert outcomes == ["refused", "valid"]
 
@@ -390,8 +394,8 @@ def test_revoke_deletes_the_ciphertext_and_keeps_the_audit_trail(
     project = _project(service, CREATOR.workspace, "Gone")
     assert project is not None and project.key is None  # the project itself stays
     with pytest.raises(LookupError):
-        service.export(CREATOR.workspace, "Gone")
-    assert service.test(CREATOR, project_id).verdict is Verdict.NOT_FOUND
+        export_key(service, CREATOR.workspace, "Gone")
+    assert service.test_key(CREATOR, project_id).verdict is Verdict.NOT_FOUND
     assert service.revoke(CREATOR, project_id).verdict is Verdict.NOT_FOUND
     trail = [(e.action, e.outcome, e.fingerprint_id) for e in _audit(database, project_name="Gone")]
     assert trail[:2] == [("set", "valid", fingerprint_id), ("revoke", "revoked", fingerprint_id)]
@@ -411,8 +415,8 @@ def test_forget_workspace_shreds_only_that_workspace(
     assert _count(database, StoredKey, StoredKey.project_id.in_(t1_ids)) == 0
     assert _count(database, ProjectMaintainer, ProjectMaintainer.project_id.in_(t1_ids)) == 0
     assert _count(database, KeyProject, KeyProject.id.in_(t1_ids)) == 0
-    assert service.export(IN_T2.workspace, "Gamma") == _key("c")
-    assert service.export(IN_E1.workspace, "Delta") == _key("d")
+    assert export_key(service, IN_T2.workspace, "Gamma") == _key("c")
+    assert export_key(service, IN_E1.workspace, "Delta") == _key("d")
     shred = _audit(database, team_id="T1", enterprise_id="", action="shred")
     assert [(e.outcome, e.detail, e.actor) for e in shred] == [
         ("app_uninstalled", "2 projects", "slack")
@@ -439,8 +443,8 @@ def _exercise(service: KeyService) -> list[str]:
     assert not service.submit(CREATOR, "Five", keys[5]).stored
     _set(service, CREATOR, "Six", keys[6])
     for actor, name in ((CREATOR, "One"), (CREATOR, "Two"), (IN_T2, "Three")):
-        assert service.test(actor, _project_id(service, actor, name)).verdict is Verdict.DONE
-        service.export(actor.workspace, name)
+        assert service.test_key(actor, _project_id(service, actor, name)).verdict is Verdict.DONE
+        export_key(service, actor.workspace, name)
     assert service.revoke(CREATOR, _project_id(service, CREATOR, "Six")).verdict is Verdict.DONE
     return keys
 

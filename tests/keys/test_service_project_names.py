@@ -7,9 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.identity import Actor
-from bot.keys.service import KeyService, Verdict
+from bot.keys.results import Verdict
+from bot.keys.service import KeyService
 from bot.store.models import AuditEvent, KeyProject
 from tests.fakes.openai_server import FakeOpenAI
+from tests.support.exports import export_key
 
 CREATOR = Actor("", "T1", "UCREATOR")
 
@@ -41,7 +43,7 @@ def test_submit_refuses_a_name_the_rules_refuse(
 
 def test_export_refuses_a_name_the_rules_refuse(service: KeyService) -> None:
     with pytest.raises(LookupError):
-        service.export(CREATOR.workspace, "prod\u202e")
+        export_key(service, CREATOR.workspace, "prod\u202e")
     audit, _ = _rows(service)
     assert [(row.action, row.outcome, row.project_name) for row in audit] == [
         ("export", "refused:input", None)
@@ -54,4 +56,4 @@ def test_names_meet_in_their_folded_form(service: KeyService) -> None:
     assert first.stored and second.replaced
     _, projects = _rows(service)
     assert [(project.name, project.name_key) for project in projects] == [("Prod API", "prod api")]
-    assert service.export(CREATOR.workspace, "PROD API") == FakeOpenAI.key_for("valid", "two")
+    assert export_key(service, CREATOR.workspace, "PROD API") == FakeOpenAI.key_for("valid", "two")

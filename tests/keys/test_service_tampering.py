@@ -19,12 +19,15 @@ import pytest
 from sqlalchemy import text
 
 from bot.identity import Actor, Workspace
-from bot.keys.crypto import DecryptionError, stored_key_id
+from bot.keys.crypto import DecryptionError, decrypt, stored_key_id
+from bot.keys.key_binding import binding
 from bot.keys.keyring import Keyring
+from bot.keys.results import Verdict
 from bot.keys.rotation import rotate_all, rows_using
-from bot.keys.service import KeyService, Verdict
+from bot.keys.service import KeyService
 from bot.store.database import Database
 from tests.fakes.openai_server import FakeOpenAI
+from tests.support.exports import export_key
 
 ALPHABET = string.ascii_letters + string.digits + "-_"
 # Characters a stored value never holds (besides the two dots between its parts).
@@ -105,7 +108,7 @@ def _write(database: Database, project_id: int, column: str, value: str) -> None
 def _exports(service: KeyService, stored: Stored) -> bool:
     """True when the project's key exports as its original plaintext; False when refused."""
     try:
-        exported = service.export(stored.workspace, stored.name)
+        exported = export_key(service, stored.workspace, stored.name)
     except DecryptionError:
         return False
     assert exported == stored.plaintext
@@ -169,7 +172,7 @@ def test_every_alteration_of_a_stored_value_is_refused(
         tried += 1
         exported = _exports(service, a)
         # The "Test" button on the same row: refused before anything is sent to OpenAI.
-        verdict = service.test(a.actor, a.project_id).verdict
+        verdict = service.test_key(a.actor, a.project_id).verdict
         if exported or verdict is not Verdict.UNREADABLE:
             accepted.append(f"{variant!r}: exported={exported}, test={verdict}")
         if number % 200 == 0:
@@ -184,7 +187,7 @@ def test_every_alteration_of_a_stored_value_is_refused(
     assert len(fake_openai.requests) == requests_before  # nothing undecryptable was sent
     _write(database, scene.a.project_id, "ciphertext", original)
     _assert_all_intact(scene)
-    assert service.test(a.actor, a.project_id).verdict is Verdict.DONE
+    assert service.test_key(a.actor, a.project_id).verdict is Verdict.DONE
     # Every refused "Test" was audited as "unreadable" (refused exports: see the next test).
     assert _audited(database, a.name, "test", "unreadable") == tried
 
@@ -206,9 +209,9 @@ def test_a_refused_export_is_audited(scene: Scene) -> None:
     service, database, a = scene.service, scene.database, scene.a
     _write(database, a.project_id, "ciphertext", _ciphertext(database, scene.b.project_id))
     with pytest.raises(DecryptionError):
-        service.export(a.workspace, a.name)
+        export_key(service, a.workspace, a.name)
     with pytest.raises(LookupError):
-        service.export(a.workspace, "No such project")
+        export_key(service, a.workspace, "No such project")
     assert _audited(database, a.name, "export", "unreadable") == 1
     assert _audited(database, "No such project", "export", "not_found") == 1
 
@@ -219,11 +222,11 @@ def test_ciphertexts_swapped_between_rows_are_refused(scene: Scene) -> None:
     _write(database, a.project_id, "ciphertext", b_value)
     _write(database, b.project_id, "ciphertext", a_value)
     with pytest.raises(DecryptionError):
-        service.export(a.workspace, a.name)
+        export_key(service, a.workspace, a.name)
     with pytest.raises(DecryptionError):
-        service.export(b.workspace, b.name)
-    assert service.test(a.actor, a.project_id).verdict is Verdict.UNREADABLE
-    assert service.test(b.actor, b.project_id).verdict is Verdict.UNREADABLE
+        export_key(service, b.workspace, b.name)
+    assert service.test_key(a.actor, a.project_id).verdict is Verdict.UNREADABLE
+    assert service.test_key(b.actor, b.project_id).verdict is Verdict.UNREADABLE
     _assert_all_intact(scene, except_for=(a, b))
     _write(database, a.project_id, "ciphertext", a_value)
     _write(database, b.project_id, "ciphertext", b_value)
@@ -237,8 +240,8 @@ def test_a_ciphertext_moved_to_another_workspace_is_refused(scene: Scene, target
     own = _ciphertext(database, other.project_id)
     _write(database, other.project_id, "ciphertext", _ciphertext(database, a.project_id))
     with pytest.raises(DecryptionError):
-        service.export(other.workspace, other.name)
-    assert service.test(other.actor, other.project_id).verdict is Verdict.UNREADABLE
+        export_key(service, other.workspace, other.name)
+    assert service.test_key(other.actor, other.project_id).verdict is Verdict.UNREADABLE
     _assert_all_intact(scene, except_for=(other,))
     _write(database, other.project_id, "ciphertext", own)
     _assert_all_intact(scene)
@@ -259,9 +262,9 @@ def test_a_project_row_moved_to_another_workspace_is_refused(
             {"e": enterprise_id, "t": team_id, "id": a.project_id},
         )
     with pytest.raises(DecryptionError):
-        service.export(Workspace(enterprise_id, team_id), "Moved")
+        export_key(service, Workspace(enterprise_id, team_id), "Moved")
     with pytest.raises(LookupError):
-        service.export(a.workspace, a.name)
+        export_key(service, a.workspace, a.name)
     _assert_all_intact(scene, except_for=(a,))
 
 
@@ -275,8 +278,11 @@ def test_a_wrong_keyring_is_refused_without_key_material(
     )
     for wrong in (Keyring.generate(), same_id):
         other = make_service(keyring=wrong)
+        with pytest.raises(DecryptionError):
+            export_key(other, a.workspace, a.name)
+        # The error the export met and refused on: what crypto raises for a wrong keyring.
         with pytest.raises(DecryptionError) as caught:
-            other.export(a.workspace, a.name)
+            decrypt(wrong, stored, binding(a.workspace, a.project_id))
         message = str(caught.value) + repr(caught.value)
         secrets_in_play = [a.plaintext, a.plaintext[8:], stored.rpartition(".")[2]]
         for json_keyring in (keyring.to_json(), wrong.to_json()):
@@ -285,7 +291,7 @@ def test_a_wrong_keyring_is_refused_without_key_material(
         for secret in secrets_in_play:
             assert secret not in message
         assert caught.value.__cause__ is None and caught.value.__suppress_context__
-        assert other.test(a.actor, a.project_id).verdict is Verdict.UNREADABLE
+        assert other.test_key(a.actor, a.project_id).verdict is Verdict.UNREADABLE
     _assert_all_intact(scene)
 
 
@@ -298,7 +304,7 @@ def test_the_key_id_column_is_not_what_decryption_trusts(scene: Scene, keyring: 
     for bogus in ("k-000000", "", "x" * 32):
         _write(database, a.project_id, "keyring_key_id", bogus)
         assert _exports(service, a)
-        assert service.test(a.actor, a.project_id).verdict is Verdict.DONE
+        assert service.test_key(a.actor, a.project_id).verdict is Verdict.DONE
     # A column that is not the active id makes rotation re-encrypt the row, which repairs it.
     report = rotate_all(database, keyring)
     assert (report.rotated, report.unreadable) == (1, [])

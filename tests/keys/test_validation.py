@@ -7,8 +7,9 @@ import time
 
 import pytest
 
+from bot.keys import validation
 from bot.keys.outcome_text import note_text
-from bot.keys.validation import KeyOutcome, ValidationResult, say_hello, validate_key
+from bot.keys.validation import KeyOutcome, ValidationResult, validate_key
 from tests.fakes.openai_server import FakeOpenAI
 
 ORG = FakeOpenAI.ORGANIZATION
@@ -209,8 +210,8 @@ def test_mismatched_organization_or_project(
     assert result.error_code == code
 
 
-def test_say_hello(fake_openai: FakeOpenAI) -> None:
-    valid = say_hello(
+def test_test_key_says_hello(fake_openai: FakeOpenAI) -> None:
+    valid = validation.test_key(
         FakeOpenAI.key_for("restricted"),
         organization=None,
         project=None,
@@ -219,7 +220,7 @@ def test_say_hello(fake_openai: FakeOpenAI) -> None:
     assert valid.outcome is KeyOutcome.VALID and valid.billing_checked and valid.step == 7
     assert valid.reply == "Hello! How can I help you today?"
     assert fake_openai.requests_to("/v1/models") == []
-    broke = say_hello(
+    broke = validation.test_key(
         FakeOpenAI.key_for("no_quota"),
         organization=None,
         project=None,

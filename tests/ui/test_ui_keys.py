@@ -159,7 +159,6 @@ def project(
 def result(outcome: KeyOutcome = KeyOutcome.VALID, **changes: Any) -> ValidationResult:
     values: dict[str, Any] = {
         "outcome": outcome,
-        "stored": outcome.stores_key,
         "step": outcome_text(outcome).step,
         "http_status": 200,
         "request_id": "req_0123456789abcdef",

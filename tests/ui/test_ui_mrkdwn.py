@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import unescape  # Slack's three entities are HTML's
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,7 +18,6 @@ from bot.ui.mrkdwn import (
     sanitize,
     section,
     truncate,
-    unescape,
 )
 
 

@@ -8,7 +8,7 @@ from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.identity import Actor
-from bot.keys.service import KeyResult, Verdict
+from bot.keys.results import KeyResult, Verdict
 from bot.rules.submission import ProjectName, parse_project_name
 from bot.slack.actors import actor_of
 from bot.slack.context import person_of, services_of
@@ -64,7 +64,7 @@ def test_key(
     services = services_of(context)
     project_id = _project_id(action)
     actor = actor_of(person_of(context), client)
-    result = services.keys.test(actor, project_id) if project_id else None
+    result = services.keys.test_key(actor, project_id) if project_id else None
     blocks = _result_blocks(result, services.steps, tested=True)
     _show(body, respond, client, context, actor, blocks)
 

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from bot.keys.results import Verdict
 from bot.slack.actors import actor_of
 from bot.slack.context import person_of, services_of
 from bot.slack.key_views import keys_list_blocks
@@ -34,13 +35,12 @@ def list_keys(
 def show_audit(
     ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, project: str
 ) -> None:
-    events = services_of(context).keys.audit_trail(
-        actor_of(person_of(context), client), project or None
-    )
-    if events is None:
+    actor = actor_of(person_of(context), client)
+    trail = services_of(context).keys.audit.trail(actor, project or None)
+    if trail.verdict is Verdict.REFUSED:
         blocks = render_audit_refused()
     else:
-        blocks = render_audit(events, project or None, now=datetime.now(UTC))
+        blocks = render_audit(list(trail.rows), project or None, now=datetime.now(UTC))
     ack(response_type="ephemeral", text=fallback_text(blocks), blocks=blocks)
 
 

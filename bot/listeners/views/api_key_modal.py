@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 
 from bot.identity import Actor
 from bot.keys.crypto import mask
-from bot.keys.service import Verdict
+from bot.keys.results import Verdict
 from bot.rules.submission import Submission, check_submission
 from bot.slack.actors import actor_of
 from bot.slack.context import person_of, services_of
@@ -62,7 +62,7 @@ def check_and_store_key(view: dict[str, Any], context: BoltContext, client: WebC
         # The ack showed the errors; the refusal is audited after it, without the values.
         person = person_of(context)
         try:
-            services.keys.refuse_input(
+            services.keys.audit.refuse_input(
                 person.workspace, person.user_id, submission.project, submission.problems
             )
         except Exception as error:
