@@ -10,14 +10,15 @@ org-wide (Enterprise Grid) uninstall forgets every team of the org that has data
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from slack_sdk.oauth.installation_store.installation_store import InstallationStore
 from sqlalchemy import delete, select, union
 
 from bot.identity import Workspace
-from bot.keys.service import KeyService
+from bot.store import key_records as records
 from bot.store.database import Database
 from bot.store.models import KeyCheck, KeyProject, StepCompletion, WorkspaceSetting
 from bot.store.progress import ProgressStore
@@ -39,12 +40,13 @@ class WorkspaceRemoval:
         self,
         database: Database,
         progress: ProgressStore,
-        keys: KeyService,
         installations: InstallationStore | None = None,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.database = database
         self.progress = progress
-        self.keys = keys
+        self.clock = clock
         self.installations = installations  # None: single-workspace mode, nothing stored
 
     def forget(self, removal: Removal) -> None:
@@ -59,7 +61,7 @@ class WorkspaceRemoval:
             forgotten = Workspace(workspace.enterprise_id, team)
             steps = self.progress.forget_workspace(forgotten)
             self._forget_settings(forgotten)
-            projects = self.keys.forget_workspace(forgotten, reason=removal.reason)
+            projects = self._shred_keys(forgotten, removal.reason)
             log.info(
                 "workspace %s removed the app: %d progress rows and %d projects' keys deleted",
                 team,
@@ -103,6 +105,21 @@ class WorkspaceRemoval:
                         table.team_id == workspace.team_id,
                     )
                 )
+
+    def _shred_keys(self, workspace: Workspace, reason: str) -> int:
+        """Every key of the workspace crypto-shredded (ciphertexts deleted); audited."""
+        with self.database.session() as session, session.begin():
+            removed = records.delete_workspace(session, workspace)
+            records.add_audit(
+                session,
+                workspace,
+                actor="slack",
+                action="shred",
+                outcome=reason,
+                now=self.clock(),
+                detail=f"{removed} projects",
+            )
+        return removed
 
     @staticmethod
     def _store_team(removal: Removal) -> str | None:

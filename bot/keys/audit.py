@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.identity import Actor, Workspace
 from bot.keys.access import may_read_audit
 from bot.keys.results import AuditTrail, Verdict
+from bot.keys.validation import ValidationResult
 from bot.rules.submission import Field, Problem, ProjectName, parse_project_name
 from bot.store import key_records as records
 from bot.store.database import Database
@@ -86,3 +87,13 @@ class AuditLog:
         with self.database.read_session() as session:
             rows = records.recent_audit(session, actor.workspace, shown)
         return AuditTrail(Verdict.DONE, tuple(rows))
+
+
+def audit_detail(result: ValidationResult) -> str:
+    """What OpenAI said, for an audit row: status, error code, request id (never a key)."""
+    parts = [
+        f"http {result.http_status}" if result.http_status else None,
+        result.error_code,
+        f"request {result.request_id}" if result.request_id else None,
+    ]
+    return ", ".join(p for p in parts if p)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.identity import Actor, Workspace
 from bot.keys.access import is_admin, may_manage
-from bot.keys.audit import AuditLog
+from bot.keys.audit import AuditLog, audit_detail
 from bot.keys.crypto import DecryptionError, decrypt, encrypt, fingerprint_id
 from bot.keys.key_binding import KeyFaces, binding
 from bot.keys.keyring import Keyring
@@ -107,7 +107,7 @@ class KeyService:
         )
         if not result.outcome.stores_key:
             outcome = f"rejected:{result.outcome}"
-            self._record(actor, "set", outcome, name, faces.fingerprint_id, _detail(result))
+            self._record(actor, "set", outcome, name, faces.fingerprint_id, audit_detail(result))
             return KeyResult(Verdict.REJECTED, name, faces.masked, result)
         for attempt in range(STORE_ATTEMPTS):
             try:
@@ -179,7 +179,7 @@ class KeyService:
                 now=now,
                 project_name=project.name,
                 fingerprint_id=faces.fingerprint_id,
-                detail=_detail(result),
+                detail=audit_detail(result),
             )
             project_name = project.name
         return KeyResult(
@@ -221,7 +221,7 @@ class KeyService:
                 now=now,
                 project_name=project.name,
                 fingerprint_id=stored.faces.fingerprint_id,
-                detail=_detail(result),
+                detail=audit_detail(result),
             )
         return KeyResult(Verdict.DONE, project.name, stored.faces.masked, result, stored=True)
 
@@ -254,21 +254,6 @@ class KeyService:
             if not allowed:
                 return KeyResult(Verdict.REFUSED, project.name)
         return KeyResult(Verdict.DONE, project.name, masked)
-
-    def forget_workspace(self, workspace: Workspace, reason: str) -> int:
-        """Crypto-shred every key of a workspace (app uninstalled): ciphertexts deleted."""
-        with self.database.session() as session, session.begin():
-            removed = records.delete_workspace(session, workspace)
-            records.add_audit(
-                session,
-                workspace,
-                actor="slack",
-                action="shred",
-                outcome=reason,
-                now=self.clock(),
-                detail=f"{removed} projects",
-            )
-        return removed
 
     # --- helpers ---------------------------------------------------------------------------
     def _may_submit(self, actor: Actor, project: ProjectName) -> bool:
@@ -343,12 +328,3 @@ class _StoredKey:
     faces: KeyFaces
     organization_hint: str | None
     project_hint: str | None
-
-
-def _detail(result: ValidationResult) -> str:
-    parts = [
-        f"http {result.http_status}" if result.http_status else None,
-        result.error_code,
-        f"request {result.request_id}" if result.request_id else None,
-    ]
-    return ", ".join(p for p in parts if p)

@@ -26,7 +26,9 @@ from bot.store import key_records as records
 from bot.store.database import Database
 from bot.store.key_records import ProjectRow
 from bot.store.models import AuditEvent, KeyProject, ProjectMaintainer, StoredKey
+from bot.store.progress import ProgressStore
 from bot.store.schema import ensure_schema
+from bot.workspace_removal import Removal, WorkspaceRemoval
 from tests.fakes.openai_server import FakeOpenAI
 from tests.support.exports import export_key
 
@@ -410,7 +412,8 @@ def test_forget_workspace_shreds_only_that_workspace(
     _set(service, IN_E1, "Delta", _key("d"))
     t1_ids = [p.id for p in service.list_projects(CREATOR.workspace)]
 
-    assert service.forget_workspace(CREATOR.workspace, "app_uninstalled") == 2
+    removal = Removal(CREATOR.workspace, org_wide=False, reason="app_uninstalled")
+    WorkspaceRemoval(database, ProgressStore(database)).forget(removal)
     assert service.list_projects(CREATOR.workspace) == []
     assert _count(database, StoredKey, StoredKey.project_id.in_(t1_ids)) == 0
     assert _count(database, ProjectMaintainer, ProjectMaintainer.project_id.in_(t1_ids)) == 0

@@ -20,7 +20,7 @@ def handle_workspace_removed(event: dict[str, Any], context: BoltContext) -> Non
         reason=str(event.get("type")),
     )
     forgetting = WorkspaceRemoval(
-        services.database, services.progress, services.keys, installation_store_of(context)
+        services.database, services.progress, installation_store_of(context)
     )
     tokens = event.get("tokens") or {}
     if event.get("type") == "tokens_revoked" and not tokens.get("bot"):
