@@ -1,6 +1,6 @@
 """Live check of an OpenAI API key: ``GET /v1/models`` proves the key, "Say hello" proves billing.
 
-Each answer is mapped by ``classify`` (pure; in ``outcome_text``, re-exported here) to a
+Each answer is mapped by ``classify`` (pure; in ``outcomes``, re-exported here) to a
 ``KeyOutcome`` and a guide step. The client has ``max_retries=0`` (the SDK would retry even
 quota 429s) and explicit organization/project, so ``OPENAI_ORG_ID``/``OPENAI_PROJECT_ID`` in
 the process environment never leak into a check. Nothing here logs or raises with the key.
@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from bot.keys.crypto import mask
-from bot.keys.outcome_text import (
+from bot.keys.outcomes import (
     MODEL_NOT_FOUND,
     ExceptionKind,
     KeyOutcome,

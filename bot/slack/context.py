@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from slack_bolt import BoltContext
 
 from bot.identity import Person
 from bot.services import Services
 
 
-def services_of(context: Any) -> Services:
+def services_of(context: BoltContext) -> Services:
     services = context["services"]
     assert isinstance(services, Services)
     return services
 
 
-def person_of(context: Any, user_id: str | None = None) -> Person:
+def person_of(context: BoltContext, user_id: str | None = None) -> Person:
     """The (enterprise, team, user) the request comes from."""
     return Person(
         enterprise_id=context.enterprise_id or "",

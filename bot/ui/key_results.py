@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from bot.guide.model import Step
 from bot.keys.crypto import mask
-from bot.keys.outcome_text import KeyOutcome, note_text, outcome_text
+from bot.keys.outcomes import KeyOutcome, note_text, outcome_text
 from bot.keys.validation import ValidationResult
 from bot.rules.secrets import REDACTION_PATTERN
 from bot.rules.submission import MAX_PROJECT_NAME, visible

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.keys.outcome_text import (
+from bot.keys.outcomes import (
     STORED_OUTCOMES,
     ExceptionKind,
     KeyOutcome,

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from bot.keys import validation
-from bot.keys.outcome_text import note_text
+from bot.keys.outcomes import note_text
 from bot.keys.validation import KeyOutcome, ValidationResult, validate_key
 from tests.fakes.openai_server import FakeOpenAI
 

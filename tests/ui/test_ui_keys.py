@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.guide.model import Step
-from bot.keys.outcome_text import MODEL_NOT_FOUND, KeyOutcome, outcome_text
+from bot.keys.outcomes import MODEL_NOT_FOUND, KeyOutcome, outcome_text
 from bot.keys.validation import ValidationResult
 from bot.rules.secrets import REDACTION_PATTERN as KEY_PATTERN
 from bot.store.key_records import ProjectRow, StoredKeyFacts

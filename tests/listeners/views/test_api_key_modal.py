@@ -100,7 +100,7 @@ def test_every_outcome(app: RunningApp, fake_openai: FakeOpenAI, scenario: str) 
     assert update.params["view_id"] == "V0KEYMODAL"
     assert "hash" not in update.params
     text = all_text(update.view()["blocks"])
-    from bot.keys.outcome_text import outcome_text
+    from bot.keys.outcomes import outcome_text
 
     words = outcome_text(outcome)
     assert words.title in text
