@@ -14,7 +14,9 @@ What it measures, all over loopback, every server a real process of its own:
     same run and interleaved with it, is ``benchmarks/bare_bolt_app.py``: a bare Bolt ``App``
     whose ``/openai-setup`` listener only calls ``ack()``, served the way Python services
     usually are: ``gunicorn --worker-class gthread --workers N --threads 4`` with N the app's
-    worker count (2 on a 2-core machine), and a listener pool as large as the app's.
+    worker count (2 on a 2-core machine), and a listener pool as large as the app's. For
+    reference, a third row serves the same bare app with the app's threads per worker
+    (``HTTP_THREADS``), so the table separates what the thread count buys from the app's cost.
 (c) The ack time of key submissions (``view_submission``, ``api_key_modal``) to the SQLite app
     while the fake OpenAI hangs 30 s (``FakeOpenAI(slow_seconds=30)``, ``key_for("slow")``,
     ``OPENAI_TIMEOUT_SECONDS=30``), beside the ack time of the same submissions when OpenAI
@@ -67,6 +69,7 @@ SCENARIOS = {"overview": "", "question": "billing hard limit reached"}
 BENCH_USER = "U0BENCH"
 BARE_THREADS = 4
 BARE = "bare Bolt (ack)"
+BARE_LIKE_APP = "bare, app threads"
 GOAL_P50_RATIO = 1.2
 GOAL_RATE_RATIO = 0.85
 GOAL_P99_MS = 100.0
@@ -202,6 +205,8 @@ def bench_commands(
                 if target.name == BARE:
                     bare_p50, bare_rate = p50, rate
                     goals = "baseline"
+                elif target.name == BARE_LIKE_APP:
+                    goals = "reference"
                 else:
                     ratio_ok = p50 <= GOAL_P50_RATIO * bare_p50
                     rate_ok = rate >= GOAL_RATE_RATIO * bare_rate
@@ -327,7 +332,7 @@ def postgres_schema() -> tuple[str, Callable[[], None]] | None:
 class BareGunicorn:
     """``benchmarks/bare_bolt_app.py`` under gunicorn's own command line, as a process."""
 
-    def __init__(self, slack: FakeSlack, workers: int, log_file: Path) -> None:
+    def __init__(self, slack: FakeSlack, workers: int, threads: int, log_file: Path) -> None:
         self.port = free_port()
         self._log = log_file.open("w")
         environment = {
@@ -343,7 +348,7 @@ class BareGunicorn:
                 "gunicorn",
                 "--worker-class=gthread",
                 f"--workers={workers}",
-                f"--threads={BARE_THREADS}",
+                f"--threads={threads}",
                 f"--bind=127.0.0.1:{self.port}",
                 f"--pythonpath={REPOSITORY / 'benchmarks'}",
                 "--no-control-socket",
@@ -399,12 +404,6 @@ def app_process(slack: FakeSlack, fake_openai: FakeOpenAI, url: str, data: Path)
     )
 
 
-def app_workers() -> int:
-    """The worker count ``python -m bot`` serves with (``WEB_CONCURRENCY``, default: cores)."""
-    configured = os.environ.get("WEB_CONCURRENCY", "").strip()
-    return int(configured) if configured else os.cpu_count() or 1
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--requests", type=int, default=600, help="timed requests per level")
@@ -413,15 +412,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL column")
     arguments = parser.parse_args(argv)
     levels = [int(level) for level in arguments.levels.split(",")]
-    workers = app_workers()
+    workers = Settings().http_workers  # what python -m bot will run with
     load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
     print(
         f"app latency benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, nproc {os.cpu_count()}, "
         f"load average {' '.join(load)}"
     )
+    threads = Settings().http_threads
     print(
-        f"app: python -m bot, {workers} workers x {Settings().http_threads} threads; bare: "
-        f"gunicorn gthread, {workers} workers x {BARE_THREADS} threads"
+        f"app: python -m bot, {workers} workers x {threads} threads; {BARE!r}: gunicorn gthread, "
+        f"{workers} workers x {BARE_THREADS} threads (the goals' baseline); {BARE_LIKE_APP!r}: "
+        f"the same bare app with the app's {workers} x {threads} (for reference)"
     )
     print(
         f"goals: p50 ≤ {GOAL_P50_RATIO}x and req/s ≥ {GOAL_RATE_RATIO}x the bare Bolt app; "
@@ -438,14 +439,17 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="app-latency-") as temporary:
         folder = Path(temporary)
         try:
-            bare = BareGunicorn(slack, workers, folder / "bare.log")
+            bare = BareGunicorn(slack, workers, BARE_THREADS, folder / "bare.log")
             servers.append(bare)
+            bare_like_app = BareGunicorn(slack, workers, threads, folder / "bare-like-app.log")
+            servers.append(bare_like_app)
             sqlite_app = app_process(
                 slack, fake_openai, f"sqlite:///{folder}/app.sqlite3", folder / "sqlite"
             )
             servers.append(sqlite_app)
             targets = [
                 Target(BARE, bare.port, b""),
+                Target(BARE_LIKE_APP, bare_like_app.port, b""),
                 Target("app + SQLite", sqlite_app.port, b'"blocks"'),
             ]
             schema = None if arguments.no_postgres else postgres_schema()

@@ -5,8 +5,10 @@ Run from the repository root: ``.venv/bin/python benchmarks/startup.py`` (``--ru
 Each mode runs as a real subprocess (``sys.executable -m bot``) with a clean environment:
 ``SLACK_BOT_TOKEN``, ``SLACK_API_URL`` → a FakeSlack served by this process, ``DATABASE_URL``
 → a SQLite file in a temporary directory, ``DATA_DIR`` there too.
-- HTTP mode (``SLACK_SIGNING_SECRET``, ``PORT`` a free port): ready = ``GET /healthz``
-  answers 200. The first run creates the database and the keyring; the later runs restart
+- HTTP mode (``SLACK_SIGNING_SECRET``, ``PORT`` a free port), gunicorn's master and
+  ``WEB_CONCURRENCY`` workers (1, and 2 = one per core here): ready = ``GET /healthz``
+  answers 200 and every worker has built its app (the fake Slack has seen one ``auth.test``
+  per worker). The first run creates the database and the keyring; the later runs restart
   on them (the usual case), and the table shows the median of those.
 - Socket Mode (``SLACK_APP_TOKEN``): there is no Socket Mode server here, so ready = the
   fake Slack has seen ``auth.test`` and ``apps.connections.open`` (the app imported, built
@@ -15,7 +17,10 @@ Each mode runs as a real subprocess (``sys.executable -m bot``) with a clean env
   thread and buffers are not counted (a limitation).
 - Baselines: ``python -c "import slack_bolt"`` (and a bare ``python -c pass``), ready =
   the child prints a line after its imports.
-RSS is ``VmRSS`` from ``/proc/<pid>/status`` after one second idle; ``VmHWM`` is the peak.
+Memory after one second idle, summed over the process and its children (HTTP mode's workers):
+RSS is ``VmRSS`` from ``/proc/<pid>/status``, peak is ``VmHWM``; PSS (``smaps_rollup``)
+counts each page shared between the master and its forked workers once, so it is what the
+processes cost together.
 Every subprocess is killed at the end. No goal was set; the figures are for reference.
 """
 
@@ -89,16 +94,34 @@ class Sample:
     seconds: float
     rss_mib: float
     peak_mib: float
+    pss_mib: float
+    processes: int
 
 
-def memory_of(pid: int) -> tuple[float, float]:
-    """(VmRSS, VmHWM) of ``pid`` in MiB."""
+def kib_fields(path: Path, *names: str) -> list[float]:
+    """The ``name: N kB`` fields of a /proc file, in MiB."""
     values = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    for line in path.read_text().splitlines():
         name, _, rest = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
+        if name in names:
             values[name] = int(rest.split()[0]) / 1024
-    return values["VmRSS"], values["VmHWM"]
+    return [values[name] for name in names]
+
+
+def process_tree(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [pid, *(p for child in children for p in process_tree(int(child)))]
+
+
+def memory_of(pid: int) -> tuple[float, float, float, int]:
+    """(VmRSS, VmHWM, Pss) in MiB summed over ``pid`` and its descendants, and their count."""
+    pids = process_tree(pid)
+    rss = peak = pss = 0.0
+    for each in pids:
+        each_rss, each_peak = kib_fields(Path(f"/proc/{each}/status"), "VmRSS", "VmHWM")
+        (each_pss,) = kib_fields(Path(f"/proc/{each}/smaps_rollup"), "Pss")
+        rss, peak, pss = rss + each_rss, peak + each_peak, pss + each_pss
+    return rss, peak, pss, len(pids)
 
 
 def free_port() -> int:
@@ -146,11 +169,10 @@ def wait_until(ready: Any, process: subprocess.Popen[bytes], what: str) -> None:
 def measure(process: subprocess.Popen[bytes], started: float) -> Sample:
     seconds = time.perf_counter() - started
     time.sleep(IDLE_SECONDS)
-    rss, peak = memory_of(process.pid)
-    return Sample(seconds, rss, peak)
+    return Sample(seconds, *memory_of(process.pid))
 
 
-def http_mode(slack: FakeSlack, data: Path) -> Sample:
+def http_mode(slack: FakeSlack, data: Path, workers: int) -> Sample:
     port = free_port()
     environment = clean_environment(
         SLACK_BOT_TOKEN=BOT_TOKEN,
@@ -161,7 +183,14 @@ def http_mode(slack: FakeSlack, data: Path) -> Sample:
         HOST="127.0.0.1",
         PORT=str(port),
         LOG_LEVEL="WARNING",
+        WEB_CONCURRENCY=str(workers),
     )
+    seen = len(slack.calls)
+
+    def ready() -> bool:
+        built = sum(call.method == "auth.test" for call in slack.calls[seen:])
+        return built >= workers and healthy(port)
+
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "bot"],
@@ -171,7 +200,7 @@ def http_mode(slack: FakeSlack, data: Path) -> Sample:
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_until(lambda: healthy(port), process, "HTTP mode")
+        wait_until(ready, process, "HTTP mode")
         return measure(process, started)
     finally:
         stop(process)
@@ -246,17 +275,21 @@ def main(argv: list[str] | None = None) -> int:
         f"start-up benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, nproc {os.cpu_count()}, "
         f"load average {' '.join(load)}; {sys.executable} ({sys.version.split()[0]})"
     )
-    print(f"ready time from Popen; RSS after {IDLE_SECONDS:g} s idle; no goal set")
+    print(
+        f"ready time from Popen; memory after {IDLE_SECONDS:g} s idle, summed over the "
+        "process and its workers; no goal set"
+    )
     print()
     slack = HoldingSlack()
     rows: list[tuple[str, list[Sample]]] = []
     try:
         for code, label in (("pass", "python -c pass"), ("import slack_bolt", "import slack_bolt")):
             rows.append((f"baseline: {label}", [baseline(code) for _ in range(runs)]))
-        with tempfile.TemporaryDirectory(prefix="startup-http-") as temporary:
-            samples = [http_mode(slack, Path(temporary)) for _ in range(runs)]
-        rows.append(("HTTP, first start (new DB)", samples[:1]))
-        rows.append(("HTTP, restart", samples[1:]))
+        for workers in (1, 2):
+            with tempfile.TemporaryDirectory(prefix="startup-http-") as temporary:
+                samples = [http_mode(slack, Path(temporary), workers) for _ in range(runs)]
+            rows.append((f"HTTP {workers}w, first start", samples[:1]))
+            rows.append((f"HTTP {workers}w, restart", samples[1:]))
         with tempfile.TemporaryDirectory(prefix="startup-socket-") as temporary:
             samples = [socket_mode(slack, Path(temporary)) for _ in range(runs)]
         rows.append(("Socket Mode, first start", samples[:1]))
@@ -267,16 +300,18 @@ def main(argv: list[str] | None = None) -> int:
     bolt = statistics.median(sample.seconds for sample in rows[1][1])
     bolt_rss = statistics.median(sample.rss_mib for sample in rows[1][1])
     print(
-        f"{'process':<28} {'runs':>4} {'ready s':>8} {'RSS MiB':>8} {'peak MiB':>9} "
-        f"{'s / bolt':>9} {'RSS / bolt':>11}"
+        f"{'process':<28} {'runs':>4} {'procs':>5} {'ready s':>8} {'RSS MiB':>8} {'peak MiB':>9} "
+        f"{'PSS MiB':>8} {'s / bolt':>9} {'RSS / bolt':>11}"
     )
     for name, samples in rows:
         seconds = statistics.median(sample.seconds for sample in samples)
         rss = statistics.median(sample.rss_mib for sample in samples)
         peak = statistics.median(sample.peak_mib for sample in samples)
+        pss = statistics.median(sample.pss_mib for sample in samples)
+        processes = max(sample.processes for sample in samples)
         print(
-            f"{name:<28} {len(samples):>4} {seconds:8.2f} {rss:8.1f} {peak:9.1f} "
-            f"{seconds / bolt:8.2f}x {rss / bolt_rss:10.2f}x"
+            f"{name:<28} {len(samples):>4} {processes:>5} {seconds:8.2f} {rss:8.1f} {peak:9.1f} "
+            f"{pss:8.1f} {seconds / bolt:8.2f}x {rss / bolt_rss:10.2f}x"
         )
     print()
     print(

@@ -1,4 +1,7 @@
-"""HTTP mode's server: waitress, with a graceful stop on SIGTERM.
+"""Socket Mode's HTTP server (``/healthz``, the install pages): waitress in the app's one
+process, with a graceful stop on SIGTERM. HTTP mode is served by gunicorn's workers instead
+(``bot.prefork_server``); the tests' in-process harness (``tests/support/running_app.py``)
+serves the app with this class too.
 
 On SIGTERM (or SIGINT) the server stops accepting connections, finishes the requests it
 already has, then waits for the listener pool, so a key check that started after its ack
