@@ -1,0 +1,167 @@
+"""Measure the troubleshooting search on real questions, beside the written regression set.
+
+Usage: python benchmarks/real_questions_accuracy.py [--tune-only] [--tune-misses]
+
+Prints top-1, top-3 and declined for the tuning part, the held-out part and each language, and
+the regression set (tests/guide/troubleshooting_questions.toml). The held-out part is only ever
+printed as aggregate figures: ``--tune-misses`` lists the misses of the tuning part alone, so
+the held-out questions stay unseen while the engine is tuned.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.guide.evaluation import Searcher, evaluate, load_questions
+from bot.guide.search import default_index
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "benchmarks" / "questions" / "real_questions.jsonl"
+REGRESSION_SET = ROOT / "tests" / "guide" / "troubleshooting_questions.toml"
+OUT_OF_SCOPE = "none"
+GAP_PREFIX = "gap:"
+
+
+@dataclass(frozen=True)
+class RealQuestion:
+    id: str
+    text: str
+    language: str
+    label: str
+    also: tuple[str, ...]
+    split: str
+
+    @property
+    def acceptable(self) -> frozenset[str]:
+        return frozenset((self.label, *self.also))
+
+
+@dataclass
+class Score:
+    """Counts for one group of questions; in-scope means labelled with an existing entry."""
+
+    in_scope: int = 0
+    top1: int = 0
+    top3: int = 0
+    confident_right: int = 0
+    confident_wrong: int = 0
+    gaps: int = 0
+    gaps_declined: int = 0
+    out_of_scope: int = 0
+    declined: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def row(self) -> str:
+        return (
+            f"{_pct(self.top1, self.in_scope):>7} {_pct(self.top3, self.in_scope):>7} "
+            f"{_pct(self.confident_right, self.in_scope):>7} "
+            f"{_pct(self.confident_wrong, self.in_scope):>7} "
+            f"{_pct(self.gaps_declined, self.gaps):>7} {_pct(self.declined, self.out_of_scope):>7}"
+            f"   n={self.in_scope}/{self.gaps}/{self.out_of_scope}"
+        )
+
+    @property
+    def top1_rate(self) -> float:
+        return self.top1 / self.in_scope if self.in_scope else 1.0
+
+
+def load_corpus(path: Path = CORPUS) -> tuple[RealQuestion, ...]:
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            raw = json.loads(line)
+            items.append(
+                RealQuestion(
+                    id=raw["id"],
+                    text=raw["text"],
+                    language=raw["language"],
+                    label=raw["label"],
+                    also=tuple(raw.get("also", ())),
+                    split=raw["split"],
+                )
+            )
+    return tuple(items)
+
+
+def score(searcher: Searcher, questions: Iterable[RealQuestion], keep_misses: bool) -> Score:
+    """Top-1/top-3 rank in-scope questions whatever the confidence; declined counts only
+    ``confident`` being False (the honest answer for gap and out-of-scope questions)."""
+    result = Score()
+    for question in questions:
+        answer = searcher.search(question.text, limit=3)
+        returned = [match.entry.id for match in answer.matches]
+        if question.label == OUT_OF_SCOPE:
+            result.out_of_scope += 1
+            result.declined += not answer.confident
+            wrong = answer.confident
+        elif question.label.startswith(GAP_PREFIX):
+            result.gaps += 1
+            result.gaps_declined += not answer.confident
+            wrong = answer.confident
+        else:
+            result.in_scope += 1
+            first = bool(returned) and returned[0] in question.acceptable
+            result.top1 += first
+            result.top3 += bool(question.acceptable & set(returned))
+            result.confident_right += first and answer.confident
+            result.confident_wrong += (not first) and answer.confident
+            wrong = not (first and answer.confident)
+        if wrong and keep_misses:
+            flag = "confident" if answer.confident else "unsure"
+            result.misses.append(
+                f"{question.id} [{question.language}] want {question.label}"
+                f"{'|' + '|'.join(question.also) if question.also else ''}; "
+                f"got {', '.join(returned) or '-'} [{flag}]\n      {question.text[:160]!r}"
+            )
+    return result
+
+
+def groups(corpus: tuple[RealQuestion, ...]) -> list[tuple[str, list[RealQuestion]]]:
+    """(name, questions) per split, then per split and language (non-English grouped too)."""
+    rows: list[tuple[str, list[RealQuestion]]] = []
+    for split in ("tune", "heldout"):
+        part = [q for q in corpus if q.split == split]
+        rows.append((split, part))
+        rows.append((f"{split} en", [q for q in part if q.language == "en"]))
+        rows.append((f"{split} zh", [q for q in part if q.language == "zh"]))
+        rows.append((f"{split} other", [q for q in part if q.language not in ("en", "zh")]))
+        rows.append((f"{split} non-en", [q for q in part if q.language != "en"]))
+    return rows
+
+
+def main(argv: list[str]) -> int:
+    index = default_index()
+    corpus = load_corpus()
+    print(
+        f"{'group':<15}{'top-1':>7} {'top-3':>7} {'conf ok':>7} {'conf no':>7} "
+        f"{'gap dec':>7} {'decline':>7}   n=entry/gap/none"
+    )
+    for name, questions in groups(corpus):
+        if "--tune-only" in argv and not name.startswith("tune"):
+            continue
+        result = score(index, questions, keep_misses=False)
+        print(f"{name:<15}{result.row()}")
+    regression = evaluate(index, load_questions(REGRESSION_SET))
+    print(
+        f"{'regression':<15}{regression.top1_accuracy:>7.1%} {regression.top3_accuracy:>7.1%} "
+        f"{regression.answered_correctly:>7.1%} {'':>7} {'':>7} "
+        f"{regression.out_of_scope_rejection:>7.1%}   n={regression.in_scope}/0/"
+        f"{regression.out_of_scope}"
+    )
+    if "--tune-misses" in argv:
+        tune = score(index, [q for q in corpus if q.split == "tune"], keep_misses=True)
+        print("\ntune misses:")
+        print("\n".join(tune.misses))
+    return 0
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "-"
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
