@@ -35,6 +35,17 @@ MIN_RELEVANCE = 0.2
 # terms hitting the same entry is then evidence enough, at a lower coverage.
 MIN_TERMS_FOR_LOW_COVERAGE = 3
 MIN_LOW_COVERAGE = 0.3
+# The best word match must lead the runner-up by this factor: two entries scoring alike means
+# the words did not tell them apart, so neither is a confident answer. Chosen on the tuning part
+# of benchmarks/questions/real_questions.jsonl: it removed most confident wrong answers there.
+MIN_MARGIN = 1.2
+# ...unless the best entry holds most of the query's informative weight: then a small lead is
+# enough (short questions often share their words with a sibling entry).
+STRONG_COVERAGE = 0.6
+MIN_STRONG_MARGIN = 1.05
+# Words most entries share ("api", "key", "use") are no evidence of which entry answers: the best
+# entry must share at least one term with an idf this high (a term in at most ~20% of entries).
+MIN_SPECIFIC_IDF = 1.6
 # Entries scoring below this fraction of the best one are noise, not alternatives.
 _RELATIVE_CUTOFF = 0.25
 _TYPO_WEIGHT = 0.8  # a corrected word is a guess: trust it a little less
@@ -67,6 +78,7 @@ class _WordScores:
     covered: dict[int, float]
     hits: dict[int, int]
     ideal_idf: float
+    specific: dict[int, float]  # the highest idf among the terms an entry shares
 
     def relevance(self, number: int) -> float:
         """BM25 as a share of the best score this query could reach, in [0, 1)."""
@@ -128,7 +140,7 @@ class TroubleshootingIndex:
         text_matches = [Match(self._entries[n], words.relevance(n), "text") for n in best]
         if code_matches:  # beside an exact code, only clearly related entries are worth showing
             text_matches = [match for match in text_matches if match.score >= MIN_RELEVANCE]
-        confident = bool(code_matches) or (bool(best) and _is_convincing(words, best[0]))
+        confident = bool(code_matches) or (bool(best) and _is_convincing(words, best))
         matched_codes = tuple(dict.fromkeys(code for code, _ in found_codes))
         return Answer(
             query, tuple((code_matches + text_matches)[: max(limit, 0)]), confident, matched_codes
@@ -188,6 +200,7 @@ class TroubleshootingIndex:
         scores: dict[int, float] = defaultdict(float)
         covered: dict[int, float] = defaultdict(float)
         hits: dict[int, int] = defaultdict(int)
+        specific: dict[int, float] = defaultdict(float)
         for term, weight in query.weights.items():
             postings = self._postings.get(term)
             if not postings:
@@ -198,7 +211,8 @@ class TroubleshootingIndex:
                 scores[number] += weight * idf * frequency * (_K1 + 1) / (frequency + norm)
                 covered[number] += weight * idf
                 hits[number] += 1
-        return _WordScores(scores, covered, hits, query.ideal_idf)
+                specific[number] = max(specific[number], idf)
+        return _WordScores(scores, covered, hits, query.ideal_idf, specific)
 
     def _split_compound(self, word: str) -> list[str]:
         """Known words that glued together make ``word`` ("connecttimeout"), fewest first."""
@@ -246,9 +260,18 @@ class TroubleshootingIndex:
         return index
 
 
-def _is_convincing(words: _WordScores, number: int) -> bool:
+def _is_convincing(words: _WordScores, best: list[int]) -> bool:
     """Whether the best word match is good enough to answer rather than say "not sure"."""
+    number = best[0]
+    if words.specific[number] < MIN_SPECIFIC_IDF:
+        return False
+    runner_up = max((s for n, s in words.bm25.items() if n != number), default=0.0)
     coverage = words.coverage(number)
+    margin = words.bm25[number] / runner_up if runner_up else float("inf")
+    if coverage >= STRONG_COVERAGE and margin >= MIN_STRONG_MARGIN:
+        return words.relevance(number) >= MIN_RELEVANCE
+    if margin < MIN_MARGIN:
+        return False
     if words.hits[number] >= MIN_TERMS_FOR_LOW_COVERAGE:
         return coverage >= MIN_LOW_COVERAGE
     return coverage >= MIN_COVERAGE and words.relevance(number) >= MIN_RELEVANCE
