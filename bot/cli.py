@@ -62,6 +62,7 @@ def ask(question: str, *, as_json: bool) -> int:
         payload = {
             "query": question,
             "confident": answer.confident,
+            "language": answer.language,
             "codes": list(answer.matched_codes),
             "matches": [
                 {

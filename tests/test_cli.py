@@ -45,6 +45,15 @@ def test_ask_json_gives_ids_titles_scores() -> None:
     assert first["reason"] == "code"
 
 
+def test_ask_json_names_the_question_language_and_keeps_its_shape() -> None:
+    payload = json.loads(run_bot("ask", "--json", "新key一直提示额度用尽怎么回事？").stdout)
+
+    assert payload["language"] == "zh"
+    assert payload["matches"][0]["id"] == "insufficient-quota"
+    assert {"id", "title", "score", "step"} <= set(payload["matches"][0])
+    assert json.loads(run_bot("ask", "--json", "my key leaked").stdout)["language"] == "en"
+
+
 def test_ask_out_of_scope_is_honest() -> None:
     payload = json.loads(run_bot("ask", "--json", "how do I bake sourdough bread").stdout)
     assert payload["confident"] is False

@@ -63,3 +63,4 @@ class Answer:
     matches: tuple[Match, ...] = field(default_factory=tuple)
     confident: bool = False
     matched_codes: tuple[str, ...] = ()
+    language: str = "en"  # the question's language (ISO 639-1), as bot.guide.language reads it

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.guide.knowledge import load_entries, load_synonyms
+from bot.guide.language import detect_language
 from bot.guide.model import Answer, Entry, Match
 from bot.guide.text_normalise import Normaliser
 
@@ -143,7 +144,11 @@ class TroubleshootingIndex:
         confident = bool(code_matches) or (bool(best) and _is_convincing(words, best))
         matched_codes = tuple(dict.fromkeys(code for code, _ in found_codes))
         return Answer(
-            query, tuple((code_matches + text_matches)[: max(limit, 0)]), confident, matched_codes
+            query,
+            tuple((code_matches + text_matches)[: max(limit, 0)]),
+            confident,
+            matched_codes,
+            detect_language(text),
         )
 
     def _best_by_words(self, words: _WordScores, exclude: dict[int, int], limit: int) -> list[int]:
