@@ -65,6 +65,9 @@ _SCOPES = re.compile(r"missing scopes?:\s*([a-z0-9_.]+(?:\s*,\s*[a-z0-9_.]+)*)")
 _NOT_IN_CODE = re.compile(r"[^a-z0-9_.]+")
 _STATUS = re.compile(r"\b(?:error code|status(?: code)?|http/[\d.]+)\W{0,3}([1-5]\d\d)\b")
 _GENERIC_SCOPE_CODE = "missing_scope"
+# Field names of a pasted error body ("code": ..., 'message': ...) are structure, not words the
+# asker chose: left in, a repeated "code" or "message" would weigh like a repeated symptom.
+_JSON_KEY = re.compile(r"""["'](?:code|type|param|message|error)["']\s*:""", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ class TroubleshootingIndex:
         text = query[-_MAX_QUERY_CHARS:]
         lowered = text.lower()
         found_codes = self._find_codes(lowered)
-        words = self._bm25(self._parse(text, _STATUS.findall(lowered)))
+        words = self._bm25(self._parse(_JSON_KEY.sub(" ", text), _STATUS.findall(lowered)))
 
         strengths: dict[int, int] = {}
         for code, strength in found_codes:
