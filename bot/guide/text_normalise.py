@@ -10,12 +10,14 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+from bot.guide import cjk
+
 # Pasted error messages carry URLs, host names, masked keys and request/organization ids: none
 # of them says anything about the problem, and they would dilute the words that do. Every
 # pattern here is linear (no nested or overlapping repeats): people paste huge blobs.
 _URL = re.compile(r"https?://\S+")
 _CHUNK_SEPARATORS = re.compile(r"[\s=\"'`()\[\]{}<>,;|]+")
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(rf"[a-z0-9]+|{cjk.CJK_RUN.pattern}")
 _HOST_SUFFIXES = frozenset(("com", "org", "net", "io"))
 _KEY_PREFIX = "sk-"  # OpenAI secret keys, masked or not
 _UNMASKED_SECRET_LENGTH = 24
@@ -40,7 +42,18 @@ _STOPWORD_TEXT = """
     porque qué se si sin son su sus tu tus una unos unas ya
     bei bin dem den der des die das du ein eine einem einen einer er es für hat ich ihr im ist
     kann kein keine mein meine mit nicht oder sie sind und von warum was wie wird wo zu
+    o os um uma uns umas eu não nao meu minha com em no na nos nas
+    的 了 是 我 你 他 她 它 们 我们 在 和 与 都 也 就 还 吗 呢 吧 啊 呀 么 这 那 这个 那个 一个 有
+    没 没有 不 把 被 给 让 用 使用 会 能 可以 要 想 请问 请 如何 怎么 怎么办 怎样 为什么 什么
+    问题 解决 求助 帮忙 一下 一直 但是 但 而且 还是 已经 自己 如题 之后 后 时候 时 显示 提示
+    出现 报错 错误 情况 这样 所以 因为 如果 或者 可能 应该 需要 我的 该 该如何 个 下 上 中
+    です ます した して いる ない この その ので から まで など について ください 의 을 를 이 가
+    은 는 에 에서 하고 합니다
 """
+
+
+# How CJK runs are cut into words: "jieba" or "bigram" (measured; see benchmarks/README.md).
+CJK_MODE = "jieba"
 
 
 def fold(text: str) -> str:
@@ -48,7 +61,20 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    if not cjk.HAS_CJK.search(text):
+        return stripped
+    # Kana voicing marks and Hangul jamo are part of the letter, not accents: recompose them.
+    return unicodedata.normalize("NFC", _keep_cjk_marks(decomposed))
+
+
+def _keep_cjk_marks(decomposed: str) -> str:
+    kept: list[str] = []
+    for char in decomposed:
+        if unicodedata.combining(char) and not (kept and kept[-1] >= "\u1100"):
+            continue
+        kept.append(char)
+    return "".join(kept)
 
 
 STOPWORDS = frozenset(fold(word) for word in _STOPWORD_TEXT.split())
@@ -62,8 +88,22 @@ def surface_words(text: str) -> list[str]:
         if _is_secret(chunk):
             words.append("key")
         elif not _is_host_name(chunk):
-            words.extend(word for word in _WORD.findall(chunk) if _is_meaningful(word))
+            for word in _WORD.findall(chunk):
+                if "\uac00" <= word[0] <= "\ud7af":  # Korean puts spaces between words
+                    words.append(word)
+                elif word[0] >= "\u3040":
+                    words.extend(w for w in cjk.segment(word, CJK_MODE) if w not in STOPWORDS)
+                elif _is_meaningful(word):
+                    words.append(word)
     return words
+
+
+def _variant_words(variant: str) -> list[str]:
+    """A synonym variant's words; a CJK one stays whole, without loading the segmenter."""
+    folded = fold(variant).strip()
+    if CJK_MODE == "jieba" and cjk.CJK_RUN.fullmatch(folded):
+        return [folded]
+    return surface_words(variant)
 
 
 def _is_secret(chunk: str) -> bool:
@@ -130,8 +170,10 @@ class Normaliser:
     def __init__(self, synonyms: Mapping[str, str] | None = None) -> None:
         self._single: dict[str, tuple[str, ...]] = {}
         self._phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        # A CJK variant is one word to the segmenter, so "额度" is never cut into "额" "度".
+        cjk.add_words({v for v in (synonyms or {}) if cjk.HAS_CJK.search(v)})
         for variant, canonical in (synonyms or {}).items():
-            self._add_synonym(surface_words(variant), self._plain_terms(canonical))
+            self._add_synonym(_variant_words(variant), self._plain_terms(canonical))
         for candidates in self._phrases.values():
             candidates.sort(key=lambda phrase: len(phrase[0]), reverse=True)
         # Words repeat a lot across entries and questions: remember them, within a bound.
