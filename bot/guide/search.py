@@ -78,13 +78,12 @@ class _Query:
 
 @dataclass(frozen=True)
 class _WordScores:
-    """BM25 per entry hit, with what confidence needs: idf weight covered, terms matched."""
+    """BM25 per entry hit; what confidence needs (idf weight covered, terms matched) is read
+    from the postings for the few entries it is asked about, not kept for every entry hit."""
 
     bm25: dict[int, float]
-    covered: dict[int, float]
-    hits: dict[int, int]
     ideal_idf: float
-    specific: dict[int, float]  # the highest idf among the terms an entry shares
+    terms: tuple[tuple[float, float, dict[int, float]], ...]  # (weight, idf, postings) per term
 
     def relevance(self, number: int) -> float:
         """BM25 as a share of the best score this query could reach, in [0, 1)."""
@@ -92,7 +91,15 @@ class _WordScores:
         return self.bm25.get(number, 0.0) / ideal if ideal else 0.0
 
     def coverage(self, number: int) -> float:
-        return self.covered.get(number, 0.0) / self.ideal_idf if self.ideal_idf else 0.0
+        covered = sum(weight * idf for weight, idf, postings in self.terms if number in postings)
+        return covered / self.ideal_idf if self.ideal_idf else 0.0
+
+    def hits(self, number: int) -> int:
+        return sum(number in postings for _, _, postings in self.terms)
+
+    def specific(self, number: int) -> float:
+        """The highest idf among the query terms the entry shares."""
+        return max((idf for _, idf, postings in self.terms if number in postings), default=0.0)
 
 
 class TroubleshootingIndex:
@@ -101,7 +108,9 @@ class TroubleshootingIndex:
     def __init__(self, entries: Iterable[Entry], normaliser: Normaliser | None = None) -> None:
         self._entries = tuple(entries)
         self._normaliser = normaliser if normaliser is not None else Normaliser(load_synonyms())
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        # term -> {entry number: BM25 term-frequency part}, computed once at build time.
+        self._postings: dict[str, dict[int, float]] = defaultdict(dict)
+        frequencies_by_entry: list[dict[str, float]] = []
         self._by_code: dict[str, list[int]] = defaultdict(list)
         self._surface: set[str] = set(self._normaliser.variants())
         lengths = []
@@ -114,13 +123,15 @@ class TroubleshootingIndex:
                     self._surface.update(surface.split())
                     for term in terms:
                         frequencies[term] += weight
-            for term, frequency in frequencies.items():
-                self._postings[term].append((number, frequency))
+            frequencies_by_entry.append(frequencies)
             lengths.append(sum(frequencies.values()))
             for code in entry.codes:
                 self._by_code[code.lower()].append(number)
-        self._lengths = lengths
-        self._average_length = (sum(lengths) / len(lengths) if lengths else 0.0) or 1.0
+        average_length = (sum(lengths) / len(lengths) if lengths else 0.0) or 1.0
+        for number, frequencies in enumerate(frequencies_by_entry):
+            norm = _K1 * (1 - _B + _B * lengths[number] / average_length)
+            for term, frequency in frequencies.items():
+                self._postings[term][number] = frequency * (_K1 + 1) / (frequency + norm)
 
     def topics(self) -> tuple[Entry, ...]:
         """Every entry, in the order of the content files: the list shown when unsure."""
@@ -211,21 +222,17 @@ class TroubleshootingIndex:
     def _bm25(self, query: _Query) -> _WordScores:
         """Score every entry that shares a term with the query, walking only those postings."""
         scores: dict[int, float] = defaultdict(float)
-        covered: dict[int, float] = defaultdict(float)
-        hits: dict[int, int] = defaultdict(int)
-        specific: dict[int, float] = defaultdict(float)
+        terms = []
         for term, weight in query.weights.items():
             postings = self._postings.get(term)
             if not postings:
                 continue
             idf = self._idf(term)
-            for number, frequency in postings:
-                norm = _K1 * (1 - _B + _B * self._lengths[number] / self._average_length)
-                scores[number] += weight * idf * frequency * (_K1 + 1) / (frequency + norm)
-                covered[number] += weight * idf
-                hits[number] += 1
-                specific[number] = max(specific[number], idf)
-        return _WordScores(scores, covered, hits, query.ideal_idf, specific)
+            terms.append((weight, idf, postings))
+            factor = weight * idf
+            for number, saturation in postings.items():
+                scores[number] += factor * saturation
+        return _WordScores(scores, query.ideal_idf, tuple(terms))
 
     def _split_compound(self, word: str) -> list[str]:
         """Known words that glued together make ``word`` ("connecttimeout"), fewest first."""
@@ -276,7 +283,7 @@ class TroubleshootingIndex:
 def _is_convincing(words: _WordScores, best: list[int]) -> bool:
     """Whether the best word match is good enough to answer rather than say "not sure"."""
     number = best[0]
-    if words.specific[number] < MIN_SPECIFIC_IDF:
+    if words.specific(number) < MIN_SPECIFIC_IDF:
         return False
     runner_up = max((s for n, s in words.bm25.items() if n != number), default=0.0)
     coverage = words.coverage(number)
@@ -285,7 +292,7 @@ def _is_convincing(words: _WordScores, best: list[int]) -> bool:
         return words.relevance(number) >= MIN_RELEVANCE
     if margin < MIN_MARGIN:
         return False
-    if words.hits[number] >= MIN_TERMS_FOR_LOW_COVERAGE:
+    if words.hits(number) >= MIN_TERMS_FOR_LOW_COVERAGE:
         return coverage >= MIN_LOW_COVERAGE
     return coverage >= MIN_COVERAGE and words.relevance(number) >= MIN_RELEVANCE
 
