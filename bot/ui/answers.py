@@ -14,6 +14,7 @@ from bot.ui.messages import text
 from bot.ui.mrkdwn import MAX_SECTION_TEXT, one_line, sanitize, truncate
 
 MAX_MATCHES_SHOWN = 3
+MIN_CANDIDATES = 2  # one weak match is no choice: below this the topic list is shown instead
 MAX_QUERY_ECHO = 200
 MAX_TOPIC_TITLE = 150
 MAX_TOPIC_SECTIONS = 12
@@ -143,6 +144,29 @@ def _render_not_sure(
     echo = _query_echo(answer)
     if echo:
         lines.append(echo)
+    candidates = answer.matches[:MAX_MATCHES_SHOWN]
+    if len(candidates) >= MIN_CANDIDATES:
+        # The engine ranked a few entries close together: offer those, not all the topics.
+        buttons = [
+            button(
+                one_line(match.entry.title),  # the builder cuts it to Slack's button limit
+                ids.action_id(ids.SHOW_ENTRY, position),
+                match.entry.id,
+            )
+            for position, match in enumerate(candidates, 1)
+        ]
+        return [
+            section("\n".join(lines)),
+            section(text("answer.one_of_these")),
+            actions(buttons),
+            context(text("answer.none_of_these")),
+            actions(
+                [
+                    button(text("help.button"), ids.SHOW_HELP),
+                    button(text("answer.overview_button"), ids.SHOW_OVERVIEW),
+                ]
+            ),
+        ]
     if entries:
         topics = [context(text("answer.not_sure_next")), *topic_blocks(entries, steps)]
     else:

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App
 
-from bot.listeners.actions.guide_navigation import open_step, show_help, show_overview
+from bot.listeners.actions.guide_navigation import (
+    open_step,
+    show_entry,
+    show_help,
+    show_overview,
+)
 from bot.listeners.actions.guide_progress import mark_done, mark_undone
 from bot.listeners.actions.project_creation import change_project_creation
 from bot.listeners.actions.team_keys import open_key_modal, replace_key, revoke_key, test_key
@@ -22,6 +27,7 @@ def register(app: App) -> None:
         (actions.OPEN_STEP_PATTERN, open_step),
         (actions.SHOW_OVERVIEW_PATTERN, show_overview),
         (actions.SHOW_HELP_PATTERN, show_help),
+        (actions.SHOW_ENTRY_PATTERN, show_entry),
         (actions.MARK_DONE_PATTERN, mark_done),
         (actions.MARK_UNDONE_PATTERN, mark_undone),
         (actions.OPEN_KEY_MODAL_PATTERN, open_key_modal),

@@ -1,4 +1,5 @@
-"""Buttons that move through the guide: open a step (Back/Next), the overview, the topics."""
+"""Buttons that move through the guide: open a step (Back/Next), the overview, the topics, and
+one troubleshooting entry picked from "Is it one of these?"."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.guide.model import Answer, Match
 from bot.slack.context import person_of, services_of
 from bot.slack.home import publish_home
 from bot.slack.in_place import show_in_place, step_from_value, tell_out_of_date
-from bot.ui.answers import render_help
+from bot.ui.answers import render_answer, render_help
 from bot.ui.guide import render_overview, render_step
 
 
@@ -62,3 +64,22 @@ def show_help(
         text="Troubleshooting topics",
         blocks=blocks,
     )
+
+
+def show_entry(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    """The entry a person picked when the answer was not sure: its cause and fix, in place."""
+    services = services_of(context)
+    person = person_of(context)
+    value = action.get("value")
+    entry = next((e for e in services.troubleshooting.topics() if e.id == value), None)
+    if entry is None:
+        tell_out_of_date(body, respond, client, person)
+        return
+    answer = Answer(query="", matches=(Match(entry, 1.0),), confident=True)
+    show_in_place(body, respond, client, services, person, render_answer(answer, services.steps))
