@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import json
 import logging
 import os
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from bot.keys.private_file import write_private_file
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ class Keyring:
     def save(self, path: Path) -> None:
         """Write the file atomically (temporary file + rename), readable by its owner only."""
         try:
-            _write_private_file(path, self.to_json(), replace=True)
+            write_private_file(path, self.to_json(), replace=True)
         except OSError as exc:
             raise KeyringError(f"{KEYRING_SETTING}: cannot write {path}: {exc.strerror}") from None
 
@@ -244,7 +245,7 @@ def load_or_create_keyring(path: Path | None, default_path: Path) -> tuple[Keyri
         return Keyring.load(default_path), False
     keyring = Keyring.generate()
     try:
-        _write_private_file(default_path, keyring.to_json(), replace=False)
+        write_private_file(default_path, keyring.to_json(), replace=False)
     except FileExistsError:
         # Another process created it between our check and our write: use theirs.
         return Keyring.load(default_path), False
@@ -261,45 +262,6 @@ def load_or_create_keyring(path: Path | None, default_path: Path) -> tuple[Keyri
         KEYRING_SETTING,
     )
     return keyring, True
-
-
-def _write_private_file(path: Path, text: str, *, replace: bool) -> None:
-    """Write ``text`` to a 0600 temporary file, then move it into place atomically.
-
-    With ``replace=False`` an existing file wins (FileExistsError), so two processes creating
-    a keyring at once cannot end up with different keyrings.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    descriptor = os.open(temporary, flags, 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if replace:
-            os.replace(temporary, path)
-        else:
-            os.link(temporary, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-    _sync_directory(path.parent)
-
-
-def _sync_directory(directory: Path) -> None:
-    """Flush the rename to disk where the platform allows opening a directory."""
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 def _decode_key(source: str, name: str, value: object) -> bytes:
