@@ -28,10 +28,10 @@ from bot.ui import actions
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.socket_mode_server import FakeSocketMode
-from tests.oauth.harness import STATE_COOKIE, get
 from tests.support import payloads
 from tests.support.app_process import SocketModeAppProcess
 from tests.support.blocks import all_text, find_button
+from tests.support.oauth_app import STATE_COOKIE, get
 from tests.support.running_app import SIGNING_SECRET, HttpResponse, http
 from tests.support.socket_mode_app import APP_TOKEN, RunningSocketModeApp
 

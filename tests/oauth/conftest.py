@@ -12,14 +12,14 @@ from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_api import FakeSlack
 
 if TYPE_CHECKING:
-    from tests.oauth.harness import RunningOAuthApp
+    from tests.support.oauth_app import RunningOAuthApp
 
 
 @pytest.fixture
 def oauth_app(
     slack: FakeSlack, fake_openai: FakeOpenAI, database_url: str, tmp_path: Path
 ) -> Iterator[RunningOAuthApp]:
-    from tests.oauth.harness import RunningOAuthApp
+    from tests.support.oauth_app import RunningOAuthApp
     from tests.support.running_app import default_app_settings
 
     running = RunningOAuthApp(

@@ -18,7 +18,7 @@ from bot.store.slack_installations import (
     slack_oauth_states,
 )
 from tests.fakes.slack_api import FakeSlack
-from tests.oauth.harness import RunningOAuthApp
+from tests.support.oauth_app import RunningOAuthApp
 from tests.support.running_app import http
 
 SLACK_TABLES = (slack_installations, slack_bots, slack_oauth_states)

@@ -13,8 +13,8 @@ from bot.keys.keyring import Keyring
 from bot.store.models import StoredKey
 from bot.store.slack_installations import slack_bots
 from tests.fakes.openai_server import FakeOpenAI
-from tests.oauth.harness import RunningOAuthApp
 from tests.support.app_process import ROOT
+from tests.support.oauth_app import RunningOAuthApp
 
 
 def _operator(oauth_app: RunningOAuthApp, *command: str) -> str:

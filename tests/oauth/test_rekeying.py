@@ -6,7 +6,7 @@ from sqlalchemy import update
 
 from bot.oauth.rekeying import rekey_tokens, token_rows_using
 from bot.store.slack_installations import slack_bots
-from tests.oauth.harness import RunningOAuthApp
+from tests.support.oauth_app import RunningOAuthApp
 
 
 def test_tokens_move_to_the_active_key(oauth_app: RunningOAuthApp) -> None:

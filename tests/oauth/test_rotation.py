@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from bot.store.slack_installations import slack_bots, slack_installations
 from tests.fakes.slack_api import ROTATING_TOKEN_SECONDS, FakeSlack, TokenGrant
-from tests.oauth.harness import RunningOAuthApp
+from tests.support.oauth_app import RunningOAuthApp
 
 
 def _bot_grants(slack: FakeSlack, team_id: str) -> list[TokenGrant]:

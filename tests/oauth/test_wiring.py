@@ -12,7 +12,7 @@ from bot import runner
 from bot.app import build_wsgi_app
 from bot.config import Settings
 from tests.fakes.slack_api import FakeSlack
-from tests.oauth.harness import RunningOAuthApp
+from tests.support.oauth_app import RunningOAuthApp
 
 
 def _call(app: Any, method: str, path: str) -> tuple[str, bytes]:

@@ -11,7 +11,7 @@ from bot.store.models import AuditEvent
 from bot.store.slack_installations import slack_bots, slack_installations
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_api import FakeSlack, TokenGrant
-from tests.oauth.harness import RunningOAuthApp
+from tests.support.oauth_app import RunningOAuthApp
 
 
 def _bot_grant(slack: FakeSlack, team_id: str | None) -> TokenGrant:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.guide.model import Step
 from bot.guide.steps import default_steps
-from tests.ui.block_kit import Blocks, Checker, all_strings, block_kit_problems
+from tests.support.block_kit import Blocks, Checker, all_strings, block_kit_problems
 
 
 @pytest.fixture

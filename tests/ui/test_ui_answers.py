@@ -18,7 +18,7 @@ from bot.ui.answers import (
     render_help,
     render_key_in_text_warning,
 )
-from tests.ui.block_kit import Checker, all_strings, interactive_elements
+from tests.support.block_kit import Checker, all_strings, interactive_elements
 
 Render = Callable[[Any], str]
 PINGS = ("<!channel>", "<!here>", "<!everyone>", "<@U123>", "<#C123>")

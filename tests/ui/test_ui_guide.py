@@ -11,7 +11,7 @@ from bot.guide.model import Step
 from bot.ui import actions
 from bot.ui.blocks import context
 from bot.ui.guide import render_home, render_overview, render_step
-from tests.ui.block_kit import Checker, interactive_elements
+from tests.support.block_kit import Checker, interactive_elements
 
 Blocks = list[dict[str, Any]]
 Render = Callable[[Any], str]

@@ -41,7 +41,7 @@ from bot.ui.keys import (
     render_revoked,
     render_test_result,
 )
-from tests.ui.block_kit import (
+from tests.support.block_kit import (
     Blocks,
     Checker,
     all_strings,
