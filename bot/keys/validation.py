@@ -66,11 +66,6 @@ class ValidationResult:
     key_authenticated: bool = False
 
     @property
-    def stored(self) -> bool:
-        """Whether this outcome keeps the key (a working key, or one that needs credit)."""
-        return self.outcome.stores_key
-
-    @property
     def note_ids(self) -> tuple[str, ...]:
         """Ids of extra lines from ``outcomes.toml [notes]`` that qualify the outcome."""
         if self.error_code == MODEL_NOT_FOUND and self.outcome.stores_key:

@@ -54,7 +54,7 @@ def test_scenario_outcomes(fake_openai: FakeOpenAI, scenario: str) -> None:
     outcome, step, stored, billed, organization = EXPECTED[scenario]
     key = FakeOpenAI.key_for(scenario)
     result = _check(fake_openai, key)
-    assert (result.outcome, result.step, result.stored, result.billing_checked) == (
+    assert (result.outcome, result.step, result.outcome.stores_key, result.billing_checked) == (
         outcome,
         step,
         stored,
@@ -124,7 +124,7 @@ def test_check_billing_off_sends_only_the_listing(fake_openai: FakeOpenAI) -> No
 
 def test_unknown_model_means_valid_but_billing_unconfirmed(fake_openai: FakeOpenAI) -> None:
     result = _check(fake_openai, FakeOpenAI.key_for("valid"), model="gpt-nonexistent")
-    assert result.outcome is KeyOutcome.VALID and result.stored
+    assert result.outcome is KeyOutcome.VALID and result.outcome.stores_key
     assert result.error_code == "model_not_found" and not result.billing_checked
     assert result.step == 6
     assert result.note_ids == ("model_unavailable",)
@@ -142,7 +142,7 @@ def test_slow_server_times_out_quickly_as_try_later(fake_openai: FakeOpenAI) -> 
     started = time.monotonic()
     result = _check(fake_openai, FakeOpenAI.key_for("slow"), timeout=0.5)
     assert time.monotonic() - started < 3
-    assert result.outcome is KeyOutcome.TRY_LATER and not result.stored
+    assert result.outcome is KeyOutcome.TRY_LATER and not result.outcome.stores_key
     assert result.error_type == "timeout" and result.http_status is None
 
 
@@ -206,7 +206,11 @@ def test_mismatched_organization_or_project(
     fake_openai: FakeOpenAI, scenario: str, options: dict[str, str], code: str
 ) -> None:
     result = _check(fake_openai, FakeOpenAI.key_for(scenario), **options)
-    assert (result.outcome, result.step, result.stored) == (KeyOutcome.MISMATCH, 6, False)
+    assert (result.outcome, result.step, result.outcome.stores_key) == (
+        KeyOutcome.MISMATCH,
+        6,
+        False,
+    )
     assert result.error_code == code
 
 
@@ -226,13 +230,13 @@ def test_test_key_says_hello(fake_openai: FakeOpenAI) -> None:
         project=None,
         base_url=fake_openai.base_url,
     )
-    assert (broke.outcome, broke.stored, broke.step) == (KeyOutcome.NO_CREDIT, True, 5)
+    assert (broke.outcome, broke.outcome.stores_key, broke.step) == (KeyOutcome.NO_CREDIT, True, 5)
 
 
 @pytest.mark.parametrize("key", ["", "sk-proj-abc def", "sk-proj-abc\ndef", "sk-proj-ä"])
 def test_unsendable_keys_are_invalid_without_any_request(fake_openai: FakeOpenAI, key: str) -> None:
     result = _check(fake_openai, key)
-    assert (result.outcome, result.error_code, result.stored) == (
+    assert (result.outcome, result.error_code, result.outcome.stores_key) == (
         KeyOutcome.INVALID,
         "malformed_key",
         False,
