@@ -55,7 +55,7 @@ from slack_sdk.signature import SignatureVerifier  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.keys.keyring import Keyring  # noqa: E402
 from tests.fakes.openai_server import FakeOpenAI  # noqa: E402
-from tests.fakes.slack_api import FakeSlack  # noqa: E402
+from tests.fakes.slack import FakeSlack  # noqa: E402
 from tests.support import payloads  # noqa: E402
 from tests.support.app_process import AppProcess, free_port  # noqa: E402
 from tests.support.running_app import BOT_TOKEN, SIGNING_SECRET  # noqa: E402

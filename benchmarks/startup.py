@@ -47,7 +47,7 @@ from typing import Any
 REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY))
 
-from tests.fakes.slack_api import FakeSlack  # noqa: E402
+from tests.fakes.slack import FakeSlack  # noqa: E402
 
 APP_ENVIRONMENT = (
     "SLACK_BOT_TOKEN",

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack import FakeSlack
 
 if TYPE_CHECKING:
     from tests.support.running_app import RunningApp

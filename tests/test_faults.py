@@ -11,7 +11,7 @@ import pytest
 from bot.identity import Person
 from bot.ui import actions
 from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack import FakeSlack
 from tests.fakes.tcp_proxy import FaultyProxy
 from tests.support import payloads
 from tests.support.running_app import RunningApp, http

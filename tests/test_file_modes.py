@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack import FakeSlack
 from tests.support.app_process import ROOT
 from tests.support.running_app import RunningApp, default_app_settings
 

@@ -15,7 +15,7 @@ from bot.store.database import Database
 from bot.store.models import StoredKey
 from bot.ui import actions
 from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack import FakeSlack
 from tests.support import payloads
 from tests.support.app_process import ROOT, AppProcess
 from tests.support.blocks import all_text

@@ -19,7 +19,7 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack import FakeSlack
 from tests.support import payloads
 from tests.support.app_process import AppProcess
 from tests.support.blocks import all_text

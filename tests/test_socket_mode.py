@@ -26,7 +26,7 @@ from bot.store.database import Database
 from bot.store.models import StoredKey
 from bot.ui import actions
 from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack import FakeSlack
 from tests.fakes.socket_mode_server import FakeSocketMode
 from tests.support import payloads
 from tests.support.app_process import SocketModeAppProcess

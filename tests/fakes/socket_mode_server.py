@@ -35,7 +35,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 
-from tests.fakes.slack_api import APP_ID, FakeSlack
+from tests.fakes.slack import APP_ID, FakeSlack
 
 # Envelope types whose acknowledgement may carry a response payload (Slack's docs).
 RESPONDING_TYPES = frozenset({"slash_commands", "interactive"})

@@ -17,7 +17,7 @@ from bot.store.slack_installations import (
     slack_installations,
     slack_oauth_states,
 )
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack import FakeSlack
 from tests.support.oauth_app import RunningOAuthApp
 from tests.support.running_app import http
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 
 from bot.store.slack_installations import slack_bots, slack_installations
-from tests.fakes.slack_api import ROTATING_TOKEN_SECONDS, FakeSlack, TokenGrant
+from tests.fakes.slack import ROTATING_TOKEN_SECONDS, FakeSlack, TokenGrant
 from tests.support.oauth_app import RunningOAuthApp
 
 

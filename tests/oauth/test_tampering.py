@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from bot.log_redaction import install_redaction
 from bot.store.slack_installations import slack_bots, slack_installations
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack import FakeSlack
 from tests.support.oauth_app import RunningOAuthApp
 
 

@@ -11,7 +11,7 @@ import pytest
 from bot import runner
 from bot.app import build_wsgi_app
 from bot.config import Settings
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack import FakeSlack
 from tests.support.oauth_app import RunningOAuthApp
 
 

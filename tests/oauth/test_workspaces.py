@@ -10,7 +10,7 @@ from bot.identity import Actor, Person, Workspace
 from bot.store.models import AuditEvent
 from bot.store.slack_installations import slack_bots, slack_installations
 from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.slack_api import FakeSlack, TokenGrant
+from tests.fakes.slack import FakeSlack, TokenGrant
 from tests.support.oauth_app import RunningOAuthApp
 
 

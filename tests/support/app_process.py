@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack import FakeSlack
 from tests.fakes.socket_mode_server import FakeSocketMode
 from tests.support.running_app import BOT_TOKEN, SIGNING_SECRET, SignedRequests, http
 from tests.support.socket_mode_app import APP_TOKEN, SocketModeRequests

@@ -19,7 +19,7 @@ from slack_bolt import App
 from bot.app import build_oauth_bolt_app
 from bot.config import Settings
 from bot.services import Services
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack import FakeSlack
 from tests.support import payloads
 from tests.support.running_app import SIGNING_SECRET, HttpResponse, RunningApp
 

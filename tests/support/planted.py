@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from tests.fakes.slack_api import SlackCall
+from tests.fakes.slack import SlackCall
 
 PLANTED = "x https://evil.example/login <!channel>"
 MARKER = "evil.example"

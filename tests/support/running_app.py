@@ -20,7 +20,7 @@ from bot.http_server import DrainingServer
 from bot.services import Services
 from bot.store.database import Database
 from bot.store.schema import ensure_schema
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack import FakeSlack
 from tests.support import payloads
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"

@@ -25,7 +25,7 @@ from bot.http_server import DrainingServer
 from bot.services import Services
 from bot.store.database import Database
 from bot.store.schema import ensure_schema
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack import FakeSlack
 from tests.fakes.socket_mode_server import Ack, FakeSocketMode
 from tests.support import payloads
 from tests.support.running_app import BOT_TOKEN

@@ -19,7 +19,7 @@ from bot.keys.keyring import Keyring
 from bot.store.models import AuditEvent
 from bot.ui import actions
 from tests.fakes.openai_server import FakeOpenAI
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack import FakeSlack
 from tests.support.blocks import all_text
 from tests.support.running_app import RunningApp, default_app_settings
 

@@ -1,0 +1,66 @@
+"""``chat.postMessage``, ``chat.postEphemeral`` and the ``views.*`` methods: what the app
+posts and shows answers as Slack does, with the ids and timestamps it hands out."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from tests.fakes.slack.defaults import BOT_ID, BOT_USER_ID
+
+
+class ChatAndViewsAPI:
+    team_id: str
+    _ids: Iterator[int]
+
+    def _init_chat_and_views(self) -> None:
+        self._ids = itertools.count(1)
+
+    def _next_id(self, prefix: str) -> str:
+        return f"{prefix}{next(self._ids):06d}"
+
+    def chat_post_message(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        ts = f"{time.time():.6f}"
+        return {
+            "ok": True,
+            "channel": params.get("channel"),
+            "ts": ts,
+            "message": {
+                "type": "message",
+                "text": params.get("text", ""),
+                "ts": ts,
+                "bot_id": BOT_ID,
+                "user": BOT_USER_ID,
+            },
+        }
+
+    def chat_post_ephemeral(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        return {"ok": True, "message_ts": f"{time.time():.6f}"}
+
+    def views_answer(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        """``views.publish``/``open``/``update``/``push``: the view back, with its id and hash."""
+        view = params.get("view")
+        view = json.loads(view) if isinstance(view, str) else dict(view or {})
+        view_id = params.get("view_id") or self._next_id("V")
+        return {
+            "ok": True,
+            "view": {
+                **view,
+                "id": view_id,
+                "team_id": self.team_id,
+                "hash": f"{int(time.time())}.{self._next_id('h')}",
+            },
+        }
+
+
+ROUTES = {
+    "chat.postMessage": ChatAndViewsAPI.chat_post_message,
+    "chat.postEphemeral": ChatAndViewsAPI.chat_post_ephemeral,
+    **dict.fromkeys(
+        ("views.publish", "views.open", "views.update", "views.push"),
+        ChatAndViewsAPI.views_answer,
+    ),
+}
