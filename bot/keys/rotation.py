@@ -9,6 +9,7 @@ decrypt is reported, left as it is, and does not stop the others.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
@@ -38,9 +39,18 @@ class RotationReport:
 
 
 def rotate_all(
-    database: Database, keyring: Keyring, *, batch_size: int = 500, limit: int | None = None
+    database: Database,
+    keyring: Keyring,
+    *,
+    batch_size: int = 500,
+    limit: int | None = None,
+    before_write: Callable[[list[int]], None] | None = None,
 ) -> RotationReport:
-    """Rotate rows not under the active key; ``limit`` stops early (for tests of resuming)."""
+    """Rotate rows not under the active key; ``limit`` stops early (for tests of resuming).
+
+    ``before_write`` gets each batch's project ids between reading and writing the batch: the
+    moment a concurrent replacement races rotation, where tests change a row on purpose.
+    """
     report = RotationReport()
     active = keyring.active_id
     after = -1
@@ -73,6 +83,8 @@ def rotate_all(
             updates.append((project_id, ciphertext, encrypt(keyring, plaintext, context)))
             if limit is not None and report.rotated + len(updates) >= limit:
                 break
+        if before_write is not None:
+            before_write([project_id for project_id, _, _ in updates])
         _write(database, updates, active, report)
     return report
 

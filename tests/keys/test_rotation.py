@@ -13,16 +13,14 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import select, text
 
-import bot.keys.rotation as rotation
 from bot.identity import Actor, Workspace
 from bot.keys.crypto import DecryptionError, decrypt, encrypt, fingerprint, mask, stored_key_id
 from bot.keys.key_binding import binding
 from bot.keys.keyring import Keyring
 from bot.keys.results import Verdict
-from bot.keys.rotation import RotationReport, rotate_all, rows_using
+from bot.keys.rotation import rotate_all, rows_using
 from bot.keys.service import KeyService
 from bot.store.database import Database
 from bot.store.models import KeyProject, ProjectMaintainer, StoredKey
@@ -185,29 +183,24 @@ def test_an_interrupted_rotation_resumes_without_loss(database: Database, keyrin
     assert _verify(database, keyring, plaintexts, new) == []
 
 
-def _racing_write(monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[int], None]) -> list[int]:
-    """Make rotation call ``meanwhile(project_id)`` between reading its first batch and
-    writing it, for a project in the middle of that batch. Returns the ids raced."""
-    original = rotation._write
+def _racing_write(
+    meanwhile: Callable[[int], None],
+) -> tuple[list[int], Callable[[list[int]], None]]:
+    """A ``before_write`` for rotation that calls ``meanwhile(project_id)`` between reading
+    its first batch and writing it, for a project in the middle of that batch. Returns the ids
+    raced and the hook."""
     raced: list[int] = []
 
-    def write(
-        database: Database,
-        updates: list[tuple[int, int, str]],
-        active: str,
-        report: RotationReport,
-    ) -> None:
-        if not raced and updates:
-            raced.append(updates[len(updates) // 2][0])
+    def before_write(project_ids: list[int]) -> None:
+        if not raced and project_ids:
+            raced.append(project_ids[len(project_ids) // 2])
             meanwhile(raced[0])
-        original(database, updates, active, report)
 
-    monkeypatch.setattr(rotation, "_write", write)
-    return raced
+    return raced, before_write
 
 
 def test_a_key_replaced_during_rotation_is_not_overwritten(
-    database: Database, keyring: Keyring, service: KeyService, monkeypatch: pytest.MonkeyPatch
+    database: Database, keyring: Keyring, service: KeyService
 ) -> None:
     plaintexts = _insert(database, keyring, 30)
     new = keyring.add_key()
@@ -219,8 +212,8 @@ def test_a_key_replaced_during_rotation_is_not_overwritten(
         assert (result.verdict, result.stored, result.replaced) == (Verdict.DONE, True, True)
         plaintexts[project_id] = replacement
 
-    raced = _racing_write(monkeypatch, replace)
-    report = rotate_all(database, keyring, batch_size=10)
+    raced, before_write = _racing_write(replace)
+    report = rotate_all(database, keyring, batch_size=10, before_write=before_write)
     assert len(raced) == 1
     assert (report.rotated, report.changed_meanwhile, report.unreadable) == (29, 1, [])
     assert _verify(database, keyring, plaintexts, new) == []
@@ -229,7 +222,7 @@ def test_a_key_replaced_during_rotation_is_not_overwritten(
 
 
 def test_a_key_revoked_and_set_again_during_rotation_is_not_overwritten(
-    database: Database, keyring: Keyring, service: KeyService, monkeypatch: pytest.MonkeyPatch
+    database: Database, keyring: Keyring, service: KeyService
 ) -> None:
     plaintexts = _insert(database, keyring, 30)
     new = keyring.add_key()
@@ -242,8 +235,8 @@ def test_a_key_revoked_and_set_again_during_rotation_is_not_overwritten(
         assert (result.verdict, result.stored, result.replaced) == (Verdict.DONE, True, False)
         plaintexts[project_id] = replacement
 
-    raced = _racing_write(monkeypatch, revoke_and_set)
-    report = rotate_all(database, keyring, batch_size=10)
+    raced, before_write = _racing_write(revoke_and_set)
+    report = rotate_all(database, keyring, batch_size=10, before_write=before_write)
     actor, name = _actor(database, raced[0])
     assert export_key(service, actor.workspace, name) == replacement
     assert report.changed_meanwhile == 1
