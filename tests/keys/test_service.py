@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -363,18 +364,18 @@ def test_two_people_creating_the_same_project_at_once(
         assert outcomes == ["refused", "valid"]
 
 
-def test_a_failed_store_leaves_no_half_created_project(
-    service: KeyService,
-    database: Database,
-    monkeypatch: pytest.MonkeyPatch,
-    request: pytest.FixtureRequest,
-) -> None:
-    """``_store`` creates the project and its key in one transaction: all or nothing."""
+class _EncryptionFails(Keyring):
+    """Fingerprints keys but cannot encrypt: the failure lands inside the store's transaction."""
 
-    def broken(*_args: object) -> str:
+    def cipher(self, key_id: str) -> AESGCM:
         raise RuntimeError("encryption failed")
 
-    monkeypatch.setattr("bot.keys.service.encrypt", broken)
+
+def test_a_failed_store_leaves_no_half_created_project(
+    make_service: Callable[..., KeyService], database: Database
+) -> None:
+    """``_store`` creates the project and its key in one transaction: all or nothing."""
+    service = make_service(keyring=_EncryptionFails.generate())
     with pytest.raises(RuntimeError):
         service.submit(CREATOR, "Half", _key("half"))
     assert _count(database, StoredKey) == 0
