@@ -61,18 +61,15 @@ def test_runner_serves_the_oauth_app_when_client_credentials_are_set(
     served: dict[str, Any] = {}
 
     class FakeServer:
-        """Stands in for DrainingServer: keeps the WSGI app instead of serving it."""
+        """Stands in for PreforkServer: builds one worker's app and keeps it, serving nothing."""
 
-        def __init__(self, application: Any, **options: Any) -> None:
-            served["app"], served["options"] = application, options
+        def __init__(self, build: Any, **options: Any) -> None:
+            served["build"], served["options"] = build, options
 
-        def install_signal_handlers(self) -> None:
-            pass
+        def run(self) -> None:
+            served["worker"] = served["build"]()
 
-        def serve(self) -> None:
-            pass
-
-    monkeypatch.setattr("bot.http_server.DrainingServer", FakeServer)
+    monkeypatch.setattr("bot.prefork_server.PreforkServer", FakeServer)
     settings = Settings(
         slack_client_id=slack.client_id,
         slack_client_secret=slack.client_secret,
@@ -82,9 +79,13 @@ def test_runner_serves_the_oauth_app_when_client_credentials_are_set(
         data_dir=tmp_path / "data",
     )
     assert runner.run(settings) == 0
-    status, _body = _call(served["app"], "GET", "/slack/install")
-    assert status.startswith("302")
-    assert _call(served["app"], "GET", "/healthz")[0].startswith("200")
+    worker = served["worker"]
+    try:
+        status, _body = _call(worker.wsgi, "GET", "/slack/install")
+        assert status.startswith("302")
+        assert _call(worker.wsgi, "GET", "/healthz")[0].startswith("200")
+    finally:
+        worker.finish()
 
 
 def test_oauth_needs_the_signing_secret(capsys: pytest.CaptureFixture[str]) -> None:
