@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 import os
 import subprocess
 import sys
@@ -11,12 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select
 
 from bot.identity import Workspace
-from bot.log_redaction import install_redaction
 from bot.ui import actions
 from tests.fakes.openai_server import FakeOpenAI
+from tests.support.leaks import database_text, debug_logs
 from tests.support.running_app import RunningApp
 
 CANARY = FakeOpenAI.key_for("valid", "CanaryZ9q")
@@ -24,27 +23,8 @@ CANARY = FakeOpenAI.key_for("valid", "CanaryZ9q")
 
 @pytest.fixture
 def debug_log() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    install_redaction(root)
-    yield stream
-    root.removeHandler(handler)
-    root.setLevel(old_level)
-
-
-def _database_text(app: RunningApp) -> str:
-    """Every value of every row of every table, as text."""
-    parts = []
-    with app.database.engine.connect() as connection:
-        for table in inspect(connection).get_table_names():
-            for row in connection.execute(text(f'SELECT * FROM "{table}"')):  # noqa: S608
-                parts.append(repr(tuple(row)))
-    return "\n".join(parts)
+    with debug_logs() as stream:
+        yield stream
 
 
 def test_canary_key_leaks_nowhere(app: RunningApp, debug_log: io.StringIO, tmp_path: Path) -> None:
@@ -63,7 +43,7 @@ def test_canary_key_leaks_nowhere(app: RunningApp, debug_log: io.StringIO, tmp_p
     for secret in (CANARY, CANARY[8:]):
         assert secret not in logs
         assert secret not in app.slack.all_text()
-        assert secret not in _database_text(app)
+        assert secret not in database_text(app)
     if app.database.dialect == "sqlite":
         data = b"".join(p.read_bytes() for p in tmp_path.rglob("*.sqlite3*") if p.is_file())
         assert data and CANARY.encode() not in data and CANARY[8:].encode() not in data
