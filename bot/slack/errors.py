@@ -89,7 +89,8 @@ def _reporting(function: Callable[..., None], request: BoltRequest) -> Callable[
 def _tell_later(message: str, body: dict[str, Any], client: WebClient | None) -> None:
     """The failure, privately: through ``response_url``, else by DM from the app."""
     response_url = body.get("response_url")
-    user_id = (body.get("user") or {}).get("id") if isinstance(body.get("user"), dict) else None
+    user = body.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else None
     try:
         if isinstance(response_url, str):
             WebhookClient(response_url, timeout=5).send(
