@@ -19,8 +19,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="run the Slack app (the default)")
 
     ask = commands.add_parser("ask", help="ask the troubleshooting guide a question")
-    ask.add_argument("question", help="a question or a pasted error message")
+    ask.add_argument("question", nargs="?", help="a question or a pasted error message")
     ask.add_argument("--json", action="store_true", help="print matched entries and scores")
+    ask.add_argument(
+        "--unanswered",
+        action="store_true",
+        help="list the questions the app could not answer (from the database), newest first",
+    )
+    ask.add_argument("--team", help="with --unanswered: only this Slack team id")
+    ask.add_argument("--enterprise", default="", help="with --team: its Enterprise Grid id")
 
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -41,6 +48,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     configure_logging(settings.log_level)
     if args.command == "ask":
+        if args.unanswered:
+            from bot.cli_questions import list_unanswered
+
+            return list_unanswered(settings, args.team, args.enterprise, as_json=args.json)
+        if not args.question:
+            print("error: ask needs a question (or --unanswered)", file=sys.stderr)
+            return 2
         return ask(args.question, as_json=args.json)
     if args.command == "db":
         return database_command(settings, args)

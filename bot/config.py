@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     projects_per_workspace_per_hour: int = Field(default=25, ge=1, le=100_000)
     key_checks_per_person_per_hour: int = Field(default=20, ge=1, le=100_000)
     key_checks_per_workspace_per_hour: int = Field(default=100, ge=1, le=100_000)
+    # How long troubleshooting questions are kept (README: "Questions I couldn't answer");
+    # older ones are deleted as new ones are written or the list is read.
+    unanswered_retention_days: int = Field(default=90, ge=1, le=3650)
     # Slack's own payloads (a view with 100 blocks included) stay well under 1 MiB.
     max_request_bytes: int = Field(default=1024 * 1024, ge=16 * 1024, le=16 * 1024 * 1024)
 

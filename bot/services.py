@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.config import Settings
 from bot.guide.model import Step
@@ -13,6 +14,7 @@ from bot.keys.keyring import Keyring, load_or_create_keyring
 from bot.keys.limits import HourlyLimits, Limiter
 from bot.keys.probe import OpenAIProbe
 from bot.keys.service import KeyService
+from bot.store.asked_questions import QuestionLog
 from bot.store.database import Database
 from bot.store.events import EventLedger
 from bot.store.progress import ProgressStore
@@ -29,6 +31,7 @@ class Services:
     keyring: Keyring
     keys: KeyService
     creation: CreationSetting
+    questions: QuestionLog
 
     @classmethod
     def build(cls, settings: Settings, database: Database) -> Services:
@@ -56,6 +59,9 @@ class Services:
                 limiter=Limiter(database, hourly_limits(settings)),
             ),
             creation=CreationSetting(database, key_admins=settings.key_admin_ids),
+            questions=QuestionLog(
+                database, retention=timedelta(days=settings.unanswered_retention_days)
+            ),
         )
 
     def __deepcopy__(self, memo: dict[int, object]) -> Services:

@@ -11,9 +11,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.guide.model import Step
 from bot.identity import Actor, Person
+from bot.keys.access import is_admin
 from bot.services import Services
 from bot.slack.actors import actor_of
 from bot.slack.key_views import home_keys
+from bot.ui.feedback import unanswered_home_blocks
 from bot.ui.guide import render_home, render_step
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,18 @@ def home_view(
     return view
 
 
+def unanswered_for_admins(services: Services, actor: Actor) -> list[dict[str, Any]]:
+    """ "Questions I couldn't answer", for the workspace's admins only (who asked is shown)."""
+    if not is_admin(actor, services.settings.key_admin_ids):
+        return []
+    questions = services.questions
+    return unanswered_home_blocks(
+        questions.unanswered(actor.workspace, limit=200),
+        questions.figures(actor.workspace),
+        services.settings.unanswered_retention_days,
+    )
+
+
 def publish_home(
     client: WebClient,
     services: Services,
@@ -51,8 +65,9 @@ def publish_home(
     ``actor``: the person's admin status when the caller already asked Slack for it.
     """
     try:
-        keys_blocks = home_keys(services, actor or actor_of(person, client))
-        view = home_view(services, person, open_step, keys_blocks)
+        actor = actor or actor_of(person, client)
+        extra = [*home_keys(services, actor), *unanswered_for_admins(services, actor)]
+        view = home_view(services, person, open_step, extra)
         client.views_publish(user_id=person.user_id, view=view)
     except SlackApiError as error:
         log.warning(

@@ -166,5 +166,32 @@ class KeyCheck(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class AskedQuestion(Base):
+    """A troubleshooting question the app answered, kept to learn what it cannot answer yet.
+
+    ``question`` is redacted (no key-shaped text) and cut; ``token`` is the opaque id the
+    answer's feedback buttons carry instead of the question. ``outcome``: "answered" (a
+    confident answer, no feedback yet), "fixed", "not_it", "not_confident", "out_of_scope".
+    Rows older than ``UNANSWERED_RETENTION_DAYS`` are deleted as new ones are written or read.
+    """
+
+    __tablename__ = "asked_questions"
+    __table_args__ = (
+        Index("ix_asked_questions_team_time", "enterprise_id", "team_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    enterprise_id: Mapped[str] = mapped_column(SLACK_ID, default="")
+    team_id: Mapped[str] = mapped_column(SLACK_ID)
+    user_id: Mapped[str] = mapped_column(SLACK_ID)
+    question: Mapped[str] = mapped_column(String(500))
+    language: Mapped[str] = mapped_column(String(16))
+    entry_ids: Mapped[str] = mapped_column(String(400))  # best entries, comma separated
+    scores: Mapped[str] = mapped_column(String(100))  # their scores, same order
+    outcome: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 # The Slack installation tables (multi-workspace OAuth) live on the same metadata.
 from bot.store import slack_installations as _slack_installations  # noqa: E402, F401

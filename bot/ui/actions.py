@@ -23,6 +23,9 @@ KEYS_REVOKE = "keys_revoke"  # value: the project id (the button asks for confir
 PROJECT_CREATION = "workspace_project_creation"  # value: CREATION_MEMBERS or CREATION_ADMINS
 CREATION_MEMBERS = "members"  # anyone may create a project
 CREATION_ADMINS = "admins"  # only admins may
+ANSWER_FIXED = "answer_fixed"  # value: the opaque token of the asked question
+ANSWER_NOT_IT = "answer_not_it"  # value: the opaque token of the asked question
+FEEDBACK_BLOCK = "answer_feedback"  # block_id of the actions block holding the two above
 
 
 _ASCII_DIGITS = re.compile(r"[0-9]+")
@@ -43,6 +46,8 @@ KEYS_TEST_PATTERN = _pattern(KEYS_TEST)
 KEYS_REPLACE_PATTERN = _pattern(KEYS_REPLACE)
 KEYS_REVOKE_PATTERN = _pattern(KEYS_REVOKE)
 PROJECT_CREATION_PATTERN = _pattern(PROJECT_CREATION)
+ANSWER_FIXED_PATTERN = _pattern(ANSWER_FIXED)
+ANSWER_NOT_IT_PATTERN = _pattern(ANSWER_NOT_IT)
 
 
 def action_id(base: str, suffix: int | None = None) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from bot.guide.model import Answer, Entry, Match, Step
 from bot.ui import actions as ids
 from bot.ui.blocks import Block, actions, button, context, divider, header, section
+from bot.ui.feedback import feedback_actions
 from bot.ui.guide import links_line
 from bot.ui.messages import text
 from bot.ui.mrkdwn import MAX_SECTION_TEXT, one_line, sanitize, truncate
@@ -30,12 +31,17 @@ _LINKABLE = re.compile(r"://|www\.|@|[A-Za-z0-9]\.[A-Za-z]{2}")
 
 
 def render_answer(
-    answer: Answer, steps: Sequence[Step], *, entries: Sequence[Entry] = ()
+    answer: Answer,
+    steps: Sequence[Step],
+    *,
+    entries: Sequence[Entry] = (),
+    feedback_token: str | None = None,
 ) -> list[Block]:
     """The reply to a question: the best matches with their fixes, or an honest "not sure".
 
     ``entries`` are all troubleshooting entries; they are listed as topics when no match is
-    good enough.
+    good enough. ``feedback_token``: a confident answer then ends with "That fixed it" /
+    "Not it" buttons carrying it.
     """
     if not answer.confident or not answer.matches:
         return _render_not_sure(answer, steps, entries)
@@ -50,6 +56,8 @@ def render_answer(
         if position < len(shown):
             blocks.append(divider())
     blocks.append(context(text("answer.not_it")))
+    if feedback_token:
+        blocks.append(feedback_actions(feedback_token))
     return blocks
 
 

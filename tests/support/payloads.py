@@ -56,8 +56,13 @@ def block_actions(
     view: dict[str, Any] | None = None,
     block_id: str = "b1",
     enterprise_id: str | None = None,
+    message: dict[str, Any] | None = None,
 ) -> bytes:
-    """A ``block_actions`` interaction, from an ephemeral message or from a view (Home)."""
+    """A ``block_actions`` interaction, from an ephemeral message or from a view (Home).
+
+    ``message``: the app's normal (not ephemeral) message the button was on, as Slack sends
+    it back (``ts``, ``channel`` and ``blocks``); a DM or thread answer.
+    """
     action = {
         "action_id": action_id,
         "block_id": block_id,
@@ -92,6 +97,19 @@ def block_actions(
         }
         payload["channel"] = {"id": "C0GENERAL", "name": "general"}
         payload["response_url"] = response_url
+        if message is not None:
+            payload["container"].update(
+                message_ts=message["ts"], channel_id=message["channel"], is_ephemeral=False
+            )
+            payload["channel"] = {"id": message["channel"], "name": "directmessage"}
+            payload["message"] = {
+                "type": "message",
+                "bot_id": "B0OPENAI01",
+                "user": "UBOT0001",
+                "text": message.get("text", ""),
+                "ts": message["ts"],
+                "blocks": message["blocks"],
+            }
     else:
         home = view or {"type": "home", "blocks": []}
         home = {

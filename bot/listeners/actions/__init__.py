@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App
 
+from bot.listeners.actions.answer_feedback import rate_answer
 from bot.listeners.actions.guide_navigation import (
     open_step,
     show_entry,
@@ -35,6 +36,8 @@ def register(app: App) -> None:
         (actions.KEYS_TEST_PATTERN, test_key),
         (actions.KEYS_REVOKE_PATTERN, revoke_key),
         (actions.PROJECT_CREATION_PATTERN, change_project_creation),
+        (actions.ANSWER_FIXED_PATTERN, rate_answer),
+        (actions.ANSWER_NOT_IT_PATTERN, rate_answer),
     ):
         app.action(pattern)(ack=acknowledge, lazy=[work])
 

@@ -40,5 +40,5 @@ def handle_openai_setup(
         done = step.number in services.progress.completed_steps(person_of(context))
         blocks = render_step(step, services.steps, done=done)
     else:
-        blocks = reply_to_text(services, text)
+        blocks = reply_to_text(services, text, person_of(context))
     ack(response_type="ephemeral", text=fallback_text(blocks), blocks=blocks)

@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import BoltContext, Say
 
-from bot.slack.context import services_of
+from bot.slack.context import person_of, services_of
 from bot.slack.replies import reply_to_text
 from bot.ui.answers import fallback_text
 
@@ -18,7 +18,8 @@ MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^<>]*)?>")
 
 def handle_app_mention(event: dict[str, Any], context: BoltContext, say: Say) -> None:
     question = MENTION.sub(" ", event.get("text") or "").strip()
-    blocks = reply_to_text(services_of(context), question)
+    person = person_of(context, event.get("user"))
+    blocks = reply_to_text(services_of(context), question, person)
     say(
         blocks=blocks,
         text=fallback_text(blocks),

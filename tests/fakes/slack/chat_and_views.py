@@ -1,4 +1,4 @@
-"""``chat.postMessage``, ``chat.postEphemeral`` and the ``views.*`` methods: what the app
+"""``chat.postMessage``, ``chat.update``, ``chat.postEphemeral`` and the ``views.*`` methods: what the app
 posts and shows answers as Slack does, with the ids and timestamps it hands out."""
 
 from __future__ import annotations
@@ -37,6 +37,15 @@ class ChatAndViewsAPI:
             },
         }
 
+    def chat_update(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "channel": params.get("channel"),
+            "ts": params.get("ts"),
+            "text": params.get("text", ""),
+            "message": {"type": "message", "text": params.get("text", ""), "bot_id": BOT_ID},
+        }
+
     def chat_post_ephemeral(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         return {"ok": True, "message_ts": f"{time.time():.6f}"}
 
@@ -59,6 +68,7 @@ class ChatAndViewsAPI:
 ROUTES = {
     "chat.postMessage": ChatAndViewsAPI.chat_post_message,
     "chat.postEphemeral": ChatAndViewsAPI.chat_post_ephemeral,
+    "chat.update": ChatAndViewsAPI.chat_update,
     **dict.fromkeys(
         ("views.publish", "views.open", "views.update", "views.push"),
         ChatAndViewsAPI.views_answer,
