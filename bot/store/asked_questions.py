@@ -9,7 +9,6 @@ are written or read, so no scheduler is needed.
 from __future__ import annotations
 
 import secrets
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,15 +18,11 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.identity import Person, Workspace
-from bot.log_redaction import redact
-from bot.rules.secrets import find_keys
+from bot.rules.question_text import redact_question
 from bot.store.database import Database
 from bot.store.models import AskedQuestion
 
-MAX_QUESTION = 500  # characters kept of a question, after redaction
-MAX_READ = 4000  # characters of a question read at all (Slack allows 40,000)
 MAX_ENTRIES = 3
-REMOVED = "[REDACTED]"
 DEFAULT_RETENTION = timedelta(days=90)
 
 
@@ -76,19 +71,6 @@ class Figures:
         return sum(self.by_outcome.get(outcome, 0) for outcome in outcomes)
 
 
-def redacted_question(text: str) -> str:
-    """``text`` on one line with every key-shaped string replaced, cut to 500 characters.
-
-    Read in NFKC form first, so a key typed in full-width letters is caught too; the log
-    filter's wide net (cut keys, Slack tokens) runs after the key detector.
-    """
-    read = unicodedata.normalize("NFKC", text[:MAX_READ])
-    for key in find_keys(read):
-        read = read.replace(key.value, REMOVED)
-    kept = " ".join(redact(read).split())
-    return kept if len(kept) <= MAX_QUESTION else kept[: MAX_QUESTION - 1] + "…"
-
-
 class QuestionLog:
     def __init__(
         self,
@@ -122,7 +104,7 @@ class QuestionLog:
                     enterprise_id=person.enterprise_id,
                     team_id=person.team_id,
                     user_id=person.user_id,
-                    question=redacted_question(question),
+                    question=redact_question(question),
                     language=language[:16],
                     entry_ids=",".join(entry_id for entry_id, _ in best)[:400],
                     scores=",".join(f"{score:.3f}" for _, score in best)[:100],

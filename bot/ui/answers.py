@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.guide.model import Answer, Entry, Match, Step
+from bot.rules.question_text import redact_question
 from bot.ui import actions as ids
 from bot.ui.blocks import Block, actions, button, context, divider, header, section
 from bot.ui.feedback import feedback_actions
@@ -219,7 +220,7 @@ def _match_blocks(match: Match, position: int, steps: dict[int, Step]) -> list[B
 
 def _query_echo(answer: Answer) -> str:
     """The question, on one line, cut to 200 characters and escaped; "" when blank."""
-    query = one_line(answer.query)
+    query = redact_question(answer.query, MAX_QUERY_ECHO)
     if not query:
         return ""
     echo = text("answer.you_asked", query=truncate(query, MAX_QUERY_ECHO))

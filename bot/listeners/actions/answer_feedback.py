@@ -44,11 +44,11 @@ def rate_answer(
         tell_out_of_date(body, respond, client, person)
         return
     result, asked = services.questions.give_feedback(person, token, fixed)
-    if result is Feedback.UNKNOWN or asked is None:
-        tell_out_of_date(body, respond, client, person)
-        return
     if result is Feedback.NOT_ASKER:
         respond(replace_original=False, response_type="ephemeral", text=text("feedback.not_asker"))
+        return
+    if result is Feedback.UNKNOWN or asked is None:
+        tell_out_of_date(body, respond, client, person)
         return
     _thank_in_place(body, client, respond, _redrawn(body, services, asked, fixed))
 

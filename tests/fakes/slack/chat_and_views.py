@@ -1,5 +1,5 @@
-"""``chat.postMessage``, ``chat.update``, ``chat.postEphemeral`` and the ``views.*`` methods: what the app
-posts and shows answers as Slack does, with the ids and timestamps it hands out."""
+"""``chat.postMessage``, ``chat.update``, ``chat.postEphemeral`` and the ``views.*`` methods:
+what the app posts and shows answers as Slack does, with the ids and timestamps it hands out."""
 
 from __future__ import annotations
 
