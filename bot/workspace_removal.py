@@ -1,6 +1,7 @@
 """Forgetting a workspace that removed the app (``app_uninstalled``, ``tokens_revoked``).
 
-One place decides what goes: the workspace's progress, its settings and its keys
+One place decides what goes: the workspace's progress, its settings, the questions its people
+asked (the learning loop) and its keys
 (crypto-shredded, the audit trail stays), and in OAuth mode its stored installations, so no
 token of a workspace that removed the app stays stored. When ``tokens_revoked`` names only
 user tokens, only those people's installation rows go: the bot still works there. An
@@ -20,7 +21,13 @@ from sqlalchemy import delete, select, union
 from bot.identity import Workspace
 from bot.store import key_records as records
 from bot.store.database import Database
-from bot.store.models import KeyCheck, KeyProject, StepCompletion, WorkspaceSetting
+from bot.store.models import (
+    AskedQuestion,
+    KeyCheck,
+    KeyProject,
+    StepCompletion,
+    WorkspaceSetting,
+)
 from bot.store.progress import ProgressStore
 
 log = logging.getLogger(__name__)
@@ -91,14 +98,16 @@ class WorkspaceRemoval:
         query = union(
             select(StepCompletion.team_id).where(StepCompletion.enterprise_id == enterprise_id),
             select(KeyProject.team_id).where(KeyProject.enterprise_id == enterprise_id),
+            select(AskedQuestion.team_id).where(AskedQuestion.enterprise_id == enterprise_id),
         )
         with self.database.read_session() as session:
             return sorted({str(team) for team in session.scalars(query)})
 
     def _forget_settings(self, workspace: Workspace) -> None:
-        """The workspace's settings and its hourly check counts: a reinstall starts afresh."""
+        """The workspace's settings, hourly check counts and kept questions: a reinstall starts
+        afresh, and nobody's questions outlive the workspace's wish to leave."""
         with self.database.session() as session, session.begin():
-            for table in (WorkspaceSetting, KeyCheck):
+            for table in (WorkspaceSetting, KeyCheck, AskedQuestion):
                 session.execute(
                     delete(table).where(
                         table.enterprise_id == workspace.enterprise_id,

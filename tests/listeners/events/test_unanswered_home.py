@@ -10,12 +10,15 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from bot.config import Settings
+from bot.identity import Person
+from bot.store.asked_questions import Outcome
 from bot.store.models import AskedQuestion
 from bot.ui import actions
 from bot.ui.messages import text
 from tests.support import payloads
 from tests.support.block_kit import block_kit_problems
 from tests.support.blocks import all_text
+from tests.support.leaks import eventually
 from tests.support.running_app import RunningApp
 
 VAGUE = "Does not work with OpenAI API key"
@@ -116,3 +119,17 @@ def test_the_retention_period_is_a_bounded_setting() -> None:
     for bad in (0, -1, 100_000):
         with pytest.raises(ValidationError):
             Settings(unanswered_retention_days=bad)
+
+
+def test_uninstall_forgets_the_workspaces_questions(app: RunningApp) -> None:
+    app.command(VAGUE)
+    app.command(CONFIDENT)
+    elsewhere = Person("", "T0OTHER", "U0ALICE")
+    app.services.questions.record(
+        elsewhere, OFF_TOPIC, outcome=Outcome.OUT_OF_SCOPE, language="en", entries=[]
+    )
+
+    app.event({"type": "app_uninstalled", "event_ts": "1700000000.1"})
+
+    eventually(lambda: _count(app), lambda count: count == 1)
+    assert [row.question for row in app.services.questions.unanswered()] == [OFF_TOPIC]
