@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.guide.cjk import HAS_CJK
 from bot.guide.knowledge import load_entries, load_synonyms
@@ -48,6 +49,8 @@ MIN_STRONG_MARGIN = 1.05
 # Words most entries share ("api", "key", "use") are no evidence of which entry answers: the best
 # entry must share at least one term with an idf this high (a term in at most ~20% of entries).
 MIN_SPECIFIC_IDF = 1.6
+# ...and when it shares none, the entry that helps find out what is wrong is offered first.
+DIAGNOSTIC_ENTRY = "test-your-key"
 # Entries scoring below this fraction of the best one are noise, not alternatives.
 _RELATIVE_CUTOFF = 0.25
 # A term the asker repeats weighs 1 + 0.5 ln(count): chosen on the tuning part (0, 0.3, 0.5, 1).
@@ -117,6 +120,9 @@ class TroubleshootingIndex:
         frequencies_by_entry: list[dict[str, float]] = []
         self._by_code: dict[str, list[int]] = defaultdict(list)
         self._surface: set[str] = set(self._normaliser.variants())
+        self._diagnostic = next(
+            (n for n, entry in enumerate(self._entries) if entry.id == DIAGNOSTIC_ENTRY), None
+        )
         lengths = []
         for number, entry in enumerate(self._entries):
             frequencies: dict[str, float] = defaultdict(float)
@@ -158,6 +164,8 @@ class TroubleshootingIndex:
             reverse=True,
         )
         best = self._best_by_words(words, exclude=strengths, limit=limit)
+        if best and not strengths and words.specific(best[0]) < MIN_SPECIFIC_IDF:
+            best = self._lead_with_diagnostic(words, best, limit)
         text_matches = [Match(self._entries[n], words.relevance(n), "text") for n in best]
         if code_matches:  # beside an exact code, only clearly related entries are worth showing
             text_matches = [match for match in text_matches if match.score >= MIN_RELEVANCE]
@@ -170,6 +178,15 @@ class TroubleshootingIndex:
             matched_codes,
             detect_language(text),
         )
+
+    def _lead_with_diagnostic(self, words: _WordScores, best: list[int], limit: int) -> list[int]:
+        """A question whose words only name the API and the key ("my API key does not work")
+        says nothing that tells entries apart; the entry that helps find out what is wrong is
+        then the honest first suggestion, when it shares a word with the question."""
+        number = self._diagnostic
+        if number is None or number not in words.bm25:
+            return best
+        return [number, *(n for n in best if n != number)][: max(limit, 0)]
 
     def _best_by_words(self, words: _WordScores, exclude: dict[int, int], limit: int) -> list[int]:
         """The top entries by BM25, dropping those far below the best (noise, not options)."""
@@ -264,8 +281,14 @@ class TroubleshootingIndex:
         return parts if parts is not None and len(parts) > 1 else []
 
     def _correct(self, word: str) -> str | None:
-        """The known word one edit (insert, delete, substitute, swap) away, if any."""
+        """The known word one edit (insert, delete, substitute, swap) away, if any.
+
+        A correctly spelled English word the entries happen not to use ("solve", "issue") is
+        left alone: "correcting" it to a rare index word ("solde", "issuer") invents evidence.
+        """
         if not (_MIN_TYPO_LENGTH <= len(word) <= _MAX_WORD) or not word.isalpha():
+            return None
+        if _is_english_word(word):
             return None
         candidates: set[str] = set()
         for key in (word, *_deletions(word)):
@@ -307,6 +330,18 @@ def _is_convincing(words: _WordScores, best: list[int]) -> bool:
     if words.hits(number) >= MIN_TERMS_FOR_LOW_COVERAGE:
         return coverage >= MIN_LOW_COVERAGE
     return coverage >= MIN_COVERAGE and words.relevance(number) >= MIN_RELEVANCE
+
+
+def _is_english_word(word: str) -> bool:
+    """Whether ``word`` (folded) is in pyspellchecker's English word list."""
+    return word in _english_words()
+
+
+@functools.cache
+def _english_words() -> Any:
+    from spellchecker import SpellChecker  # ~0.15 s: loaded on the first unknown word only
+
+    return SpellChecker(language="en", distance=1).word_frequency
 
 
 def _deletions(word: str) -> set[str]:
