@@ -163,13 +163,19 @@ class TroubleshootingIndex:
             key=lambda match: match.score,
             reverse=True,
         )
-        best = self._best_by_words(words, exclude=strengths, limit=limit)
+        # One pass over the scores finds the options and the runner-up that confidence needs.
+        ranked = heapq.nlargest(
+            max(limit, 2),
+            (number for number in words.bm25 if number not in strengths),
+            key=words.bm25.__getitem__,
+        )
+        confident = bool(code_matches) or (bool(ranked) and _is_convincing(words, ranked))
+        best = _without_noise(words, ranked[: max(limit, 0)])
         if best and not strengths and words.specific(best[0]) < MIN_SPECIFIC_IDF:
             best = self._lead_with_diagnostic(words, best, limit)
         text_matches = [Match(self._entries[n], words.relevance(n), "text") for n in best]
         if code_matches:  # beside an exact code, only clearly related entries are worth showing
             text_matches = [match for match in text_matches if match.score >= MIN_RELEVANCE]
-        confident = bool(code_matches) or (bool(best) and _is_convincing(words, best))
         matched_codes = tuple(dict.fromkeys(code for code, _ in found_codes))
         return Answer(
             query,
@@ -187,18 +193,6 @@ class TroubleshootingIndex:
         if number is None or number not in words.bm25:
             return best
         return [number, *(n for n in best if n != number)][: max(limit, 0)]
-
-    def _best_by_words(self, words: _WordScores, exclude: dict[int, int], limit: int) -> list[int]:
-        """The top entries by BM25, dropping those far below the best (noise, not options)."""
-        best = heapq.nlargest(
-            max(limit, 0),
-            (number for number in words.bm25 if number not in exclude),
-            key=words.bm25.__getitem__,
-        )
-        if not best:
-            return []
-        floor = words.bm25[best[0]] * _RELATIVE_CUTOFF
-        return [number for number in best if words.bm25[number] >= floor]
 
     def _find_codes(self, text: str) -> list[tuple[str, int]]:
         """Known codes in ``text`` (already lowercased) with their strength, strongest first."""
@@ -315,12 +309,21 @@ class TroubleshootingIndex:
         return index
 
 
-def _is_convincing(words: _WordScores, best: list[int]) -> bool:
-    """Whether the best word match is good enough to answer rather than say "not sure"."""
-    number = best[0]
+def _without_noise(words: _WordScores, best: list[int]) -> list[int]:
+    """The top entries, dropping those far below the best (noise, not options)."""
+    if not best:
+        return []
+    floor = words.bm25[best[0]] * _RELATIVE_CUTOFF
+    return [number for number in best if words.bm25[number] >= floor]
+
+
+def _is_convincing(words: _WordScores, ranked: list[int]) -> bool:
+    """Whether the best word match (``ranked``: entries by BM25, the best two at least) is
+    good enough to answer rather than say "not sure"."""
+    number = ranked[0]
     if words.specific(number) < MIN_SPECIFIC_IDF:
         return False
-    runner_up = max((s for n, s in words.bm25.items() if n != number), default=0.0)
+    runner_up = words.bm25[ranked[1]] if len(ranked) > 1 else 0.0
     coverage = words.coverage(number)
     margin = words.bm25[number] / runner_up if runner_up else float("inf")
     if coverage >= STRONG_COVERAGE and margin >= MIN_STRONG_MARGIN:
