@@ -51,6 +51,7 @@ MIN_STRONG_MARGIN = 1.05
 MIN_SPECIFIC_IDF = 1.6
 # ...and when it shares none, the entry that helps find out what is wrong is offered first.
 DIAGNOSTIC_ENTRY = "test-your-key"
+TYPE_YIELDS_TO_WORDS = True
 # Entries scoring below this fraction of the best one are noise, not alternatives.
 _RELATIVE_CUTOFF = 0.25
 # A term the asker repeats weighs 1 + 0.5 ln(count): chosen on the tuning part (0, 0.3, 0.5, 1).
@@ -170,6 +171,8 @@ class TroubleshootingIndex:
             key=words.bm25.__getitem__,
         )
         confident = bool(code_matches) or (bool(ranked) and _is_convincing(words, ranked))
+        if code_matches and TYPE_YIELDS_TO_WORDS and max(strengths.values()) == 1:
+            code_matches = self._type_yields_to_words(words, code_matches, strengths)
         best = _without_noise(words, ranked[: max(limit, 0)])
         if best and not strengths and words.specific(best[0]) < MIN_SPECIFIC_IDF:
             best = self._lead_with_diagnostic(words, best, limit)
@@ -184,6 +187,17 @@ class TroubleshootingIndex:
             matched_codes,
             detect_language(text),
         )
+
+    def _type_yields_to_words(
+        self, words: _WordScores, code_matches: list[Match], strengths: dict[int, int]
+    ) -> list[Match]:
+        """A bare "type" is a broad class ("server_error" is also what an overloaded model
+        sends): when the words alone convincingly name another entry, that entry goes first."""
+        ranked = heapq.nlargest(2, words.bm25, key=words.bm25.__getitem__)
+        if not ranked or ranked[0] in strengths or not _is_convincing(words, ranked):
+            return code_matches
+        lead = Match(self._entries[ranked[0]], code_matches[0].score, "text")
+        return [lead, *code_matches]
 
     def _lead_with_diagnostic(self, words: _WordScores, best: list[int], limit: int) -> list[int]:
         """A question whose words only name the API and the key ("my API key does not work")

@@ -256,6 +256,23 @@ def test_code_field_outranks_the_broader_type_field() -> None:
     assert answer.matched_codes == ("credit_balance_exhausted", "insufficient_quota")
 
 
+def test_a_bare_type_yields_to_words_that_name_another_entry() -> None:
+    # The 2023 overload error: a broad "server_error" type, the overload said only in words.
+    pasted = (
+        '{"error": {"message": "That model is currently overloaded with other requests.", '
+        '"type": "server_error", "param": null, "code": null}}'
+    )
+
+    answer = default_index().search(pasted)
+
+    assert answer.confident
+    assert [match.entry.id for match in answer.matches[:2]] == [
+        "server-overloaded",
+        "server-error",
+    ]
+    assert answer.matched_codes == ("server_error",)
+
+
 def test_unknown_codes_fall_back_to_words() -> None:
     answer = default_index().search('{"error": {"code": "no_such_code", "message": "Rate limit"}}')
 
