@@ -51,7 +51,6 @@ MIN_STRONG_MARGIN = 1.05
 MIN_SPECIFIC_IDF = 1.6
 # ...and when it shares none, the entry that helps find out what is wrong is offered first.
 DIAGNOSTIC_ENTRY = "test-your-key"
-TYPE_YIELDS_TO_WORDS = True
 # Entries scoring below this fraction of the best one are noise, not alternatives.
 _RELATIVE_CUTOFF = 0.25
 # A term the asker repeats weighs 1 + 0.5 ln(count): chosen on the tuning part (0, 0.3, 0.5, 1).
@@ -171,7 +170,7 @@ class TroubleshootingIndex:
             key=words.bm25.__getitem__,
         )
         confident = bool(code_matches) or (bool(ranked) and _is_convincing(words, ranked))
-        if code_matches and TYPE_YIELDS_TO_WORDS and max(strengths.values()) == 1:
+        if code_matches and max(strengths.values()) == 1:
             code_matches = self._type_yields_to_words(words, code_matches, strengths)
         best = _without_noise(words, ranked[: max(limit, 0)])
         if best and not strengths and words.specific(best[0]) < MIN_SPECIFIC_IDF:
