@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.guide.cjk import HAS_CJK
 from bot.guide.knowledge import load_entries, load_synonyms
@@ -48,6 +49,8 @@ MIN_STRONG_MARGIN = 1.05
 # Words most entries share ("api", "key", "use") are no evidence of which entry answers: the best
 # entry must share at least one term with an idf this high (a term in at most ~20% of entries).
 MIN_SPECIFIC_IDF = 1.6
+# ...and when it shares none, the entry that helps find out what is wrong is offered first.
+DIAGNOSTIC_ENTRY = "test-your-key"
 # Entries scoring below this fraction of the best one are noise, not alternatives.
 _RELATIVE_CUTOFF = 0.25
 # A term the asker repeats weighs 1 + 0.5 ln(count): chosen on the tuning part (0, 0.3, 0.5, 1).
@@ -117,6 +120,9 @@ class TroubleshootingIndex:
         frequencies_by_entry: list[dict[str, float]] = []
         self._by_code: dict[str, list[int]] = defaultdict(list)
         self._surface: set[str] = set(self._normaliser.variants())
+        self._diagnostic = next(
+            (n for n, entry in enumerate(self._entries) if entry.id == DIAGNOSTIC_ENTRY), None
+        )
         lengths = []
         for number, entry in enumerate(self._entries):
             frequencies: dict[str, float] = defaultdict(float)
@@ -157,11 +163,21 @@ class TroubleshootingIndex:
             key=lambda match: match.score,
             reverse=True,
         )
-        best = self._best_by_words(words, exclude=strengths, limit=limit)
+        # One pass over the scores finds the options and the runner-up that confidence needs.
+        ranked = heapq.nlargest(
+            max(limit, 2),
+            (number for number in words.bm25 if number not in strengths),
+            key=words.bm25.__getitem__,
+        )
+        confident = bool(code_matches) or (bool(ranked) and _is_convincing(words, ranked))
+        if code_matches and max(strengths.values()) == 1:
+            code_matches = self._type_yields_to_words(words, code_matches, strengths)
+        best = _without_noise(words, ranked[: max(limit, 0)])
+        if best and not strengths and words.specific(best[0]) < MIN_SPECIFIC_IDF:
+            best = self._lead_with_diagnostic(words, best, limit)
         text_matches = [Match(self._entries[n], words.relevance(n), "text") for n in best]
         if code_matches:  # beside an exact code, only clearly related entries are worth showing
             text_matches = [match for match in text_matches if match.score >= MIN_RELEVANCE]
-        confident = bool(code_matches) or (bool(best) and _is_convincing(words, best))
         matched_codes = tuple(dict.fromkeys(code for code, _ in found_codes))
         return Answer(
             query,
@@ -171,17 +187,25 @@ class TroubleshootingIndex:
             detect_language(text),
         )
 
-    def _best_by_words(self, words: _WordScores, exclude: dict[int, int], limit: int) -> list[int]:
-        """The top entries by BM25, dropping those far below the best (noise, not options)."""
-        best = heapq.nlargest(
-            max(limit, 0),
-            (number for number in words.bm25 if number not in exclude),
-            key=words.bm25.__getitem__,
-        )
-        if not best:
-            return []
-        floor = words.bm25[best[0]] * _RELATIVE_CUTOFF
-        return [number for number in best if words.bm25[number] >= floor]
+    def _type_yields_to_words(
+        self, words: _WordScores, code_matches: list[Match], strengths: dict[int, int]
+    ) -> list[Match]:
+        """A bare "type" is a broad class ("server_error" is also what an overloaded model
+        sends): when the words alone convincingly name another entry, that entry goes first."""
+        ranked = heapq.nlargest(2, words.bm25, key=words.bm25.__getitem__)
+        if not ranked or ranked[0] in strengths or not _is_convincing(words, ranked):
+            return code_matches
+        lead = Match(self._entries[ranked[0]], code_matches[0].score, "text")
+        return [lead, *code_matches]
+
+    def _lead_with_diagnostic(self, words: _WordScores, best: list[int], limit: int) -> list[int]:
+        """A question whose words only name the API and the key ("my API key does not work")
+        says nothing that tells entries apart; the entry that helps find out what is wrong is
+        then the honest first suggestion, when it shares a word with the question."""
+        number = self._diagnostic
+        if number is None or number not in words.bm25:
+            return best
+        return [number, *(n for n in best if n != number)][: max(limit, 0)]
 
     def _find_codes(self, text: str) -> list[tuple[str, int]]:
         """Known codes in ``text`` (already lowercased) with their strength, strongest first."""
@@ -264,8 +288,14 @@ class TroubleshootingIndex:
         return parts if parts is not None and len(parts) > 1 else []
 
     def _correct(self, word: str) -> str | None:
-        """The known word one edit (insert, delete, substitute, swap) away, if any."""
+        """The known word one edit (insert, delete, substitute, swap) away, if any.
+
+        A correctly spelled English word the entries happen not to use ("solve", "issue") is
+        left alone: "correcting" it to a rare index word ("solde", "issuer") invents evidence.
+        """
         if not (_MIN_TYPO_LENGTH <= len(word) <= _MAX_WORD) or not word.isalpha():
+            return None
+        if _is_english_word(word):
             return None
         candidates: set[str] = set()
         for key in (word, *_deletions(word)):
@@ -292,12 +322,21 @@ class TroubleshootingIndex:
         return index
 
 
-def _is_convincing(words: _WordScores, best: list[int]) -> bool:
-    """Whether the best word match is good enough to answer rather than say "not sure"."""
-    number = best[0]
+def _without_noise(words: _WordScores, best: list[int]) -> list[int]:
+    """The top entries, dropping those far below the best (noise, not options)."""
+    if not best:
+        return []
+    floor = words.bm25[best[0]] * _RELATIVE_CUTOFF
+    return [number for number in best if words.bm25[number] >= floor]
+
+
+def _is_convincing(words: _WordScores, ranked: list[int]) -> bool:
+    """Whether the best word match (``ranked``: entries by BM25, the best two at least) is
+    good enough to answer rather than say "not sure"."""
+    number = ranked[0]
     if words.specific(number) < MIN_SPECIFIC_IDF:
         return False
-    runner_up = max((s for n, s in words.bm25.items() if n != number), default=0.0)
+    runner_up = words.bm25[ranked[1]] if len(ranked) > 1 else 0.0
     coverage = words.coverage(number)
     margin = words.bm25[number] / runner_up if runner_up else float("inf")
     if coverage >= STRONG_COVERAGE and margin >= MIN_STRONG_MARGIN:
@@ -307,6 +346,18 @@ def _is_convincing(words: _WordScores, best: list[int]) -> bool:
     if words.hits(number) >= MIN_TERMS_FOR_LOW_COVERAGE:
         return coverage >= MIN_LOW_COVERAGE
     return coverage >= MIN_COVERAGE and words.relevance(number) >= MIN_RELEVANCE
+
+
+def _is_english_word(word: str) -> bool:
+    """Whether ``word`` (folded) is in pyspellchecker's English word list."""
+    return word in _english_words()
+
+
+@functools.cache
+def _english_words() -> Any:
+    from spellchecker import SpellChecker  # ~0.15 s: loaded on the first unknown word only
+
+    return SpellChecker(language="en", distance=1).word_frequency
 
 
 def _deletions(word: str) -> set[str]:

@@ -29,6 +29,7 @@ _STOPWORD_TEXT = """
     a about again all also am an and any anyone anything are as at be been being but by can
     cannot cant could d did didn do does doesn doing don done during each either else even ever
     every for from get gets getting got had has have having hello help hey hi how i if im in
+    issue issues problem problems
     into is isn it its just keep keeps know let like ll m many may me might mine more most much
     my need needs never no nor not now of off ok okay on or other our out please re really s
     said say says seem seems should so some someone something such t than thank thanks that the

@@ -183,6 +183,59 @@ def test_questions_in_chinese_japanese_spanish_portuguese_meet_the_entry(
     assert answer.matches[0].entry.id == entry_id
 
 
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("how do I set OPENAI_API_KEY with setx on Windows 11", "env-var-windows"),
+        ("export OPENAI_API_KEY in ~/.zshrc is ignored by my jupyter notebook", "env-var-shell"),
+        ("docker compose container does not see OPENAI_API_KEY from .env", "env-var-docker-ci"),
+        (
+            "I replaced my key in .env but the app still uses the old key",
+            "changed-key-not-picked-up",
+        ),
+        ("the plugin says my sk-proj key has an invalid format", "tool-rejects-project-key"),
+        ("No such organization: null", "no-such-organization"),
+        ("how much did each API key spend this month", "usage-per-key"),
+        ("I have no phone number to verify my account", "no-phone-number"),
+        ("the key works with curl but not in the app", "key-works-elsewhere-not-in-app"),
+        ("在Windows上怎么设置环境变量OPENAI_API_KEY", "env-var-windows"),
+        ("docker容器里读不到OPENAI_API_KEY环境变量", "env-var-docker-ci"),
+        ("换了新的key，程序还是用旧的key", "changed-key-not-picked-up"),
+        ("cambié la clave pero la aplicación sigue usando la antigua", "changed-key-not-picked-up"),
+        ("no tengo teléfono para verificar", "no-phone-number"),
+    ],
+)
+def test_setup_questions_meet_their_entry_confidently(question: str, entry_id: str) -> None:
+    answer = default_index().search(question)
+
+    assert answer.confident
+    assert answer.matches[0].entry.id == entry_id
+
+
+@pytest.mark.parametrize(
+    "question", ["my key does not work", "OpenAI API key problem", "api key error"]
+)
+def test_a_vague_key_question_leads_with_the_key_check_and_is_not_confident(
+    question: str,
+) -> None:
+    answer = default_index().search(question)
+
+    assert not answer.confident
+    assert answer.matches[0].entry.id == "test-your-key"
+
+
+def test_a_specific_unsure_question_keeps_its_own_best_entry() -> None:
+    answer = default_index().search("Dockerコンテナで環境変数が読めない")
+
+    assert answer.matches[0].entry.id == "env-var-docker-ci"
+
+
+def test_correctly_spelled_english_words_are_not_corrected_into_index_words() -> None:
+    # "solve" is one edit from "solde" (French for balance), "issue" from "issuer" (of a card).
+    assert default_index().search("solve").matches == ()
+    assert not default_index().search("How to solve the issue, my key is fine").confident
+
+
 def test_bare_code_in_a_sentence_matches_by_code() -> None:
     answer = default_index().search("our staging app gets slow_down since this morning")
 
@@ -201,6 +254,23 @@ def test_code_field_outranks_the_broader_type_field() -> None:
         "insufficient-quota",
     ]
     assert answer.matched_codes == ("credit_balance_exhausted", "insufficient_quota")
+
+
+def test_a_bare_type_yields_to_words_that_name_another_entry() -> None:
+    # The 2023 overload error: a broad "server_error" type, the overload said only in words.
+    pasted = (
+        '{"error": {"message": "That model is currently overloaded with other requests.", '
+        '"type": "server_error", "param": null, "code": null}}'
+    )
+
+    answer = default_index().search(pasted)
+
+    assert answer.confident
+    assert [match.entry.id for match in answer.matches[:2]] == [
+        "server-overloaded",
+        "server-error",
+    ]
+    assert answer.matched_codes == ("server_error",)
 
 
 def test_unknown_codes_fall_back_to_words() -> None:
