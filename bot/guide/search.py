@@ -176,6 +176,9 @@ class TroubleshootingIndex:
         if best and not strengths and words.specific(best[0]) < MIN_SPECIFIC_IDF:
             best = self._lead_with_diagnostic(words, best, limit)
         text_matches = [Match(self._entries[n], words.relevance(n), "text") for n in best]
+        if text_matches:  # a promoted lead keeps the order of scores that callers rely on
+            top = max(match.score for match in text_matches)
+            text_matches[0] = Match(text_matches[0].entry, top, "text")
         if code_matches:  # beside an exact code, only clearly related entries are worth showing
             text_matches = [match for match in text_matches if match.score >= MIN_RELEVANCE]
         matched_codes = tuple(dict.fromkeys(code for code, _ in found_codes))
