@@ -27,6 +27,31 @@ PROJECT = "proj_FAKE00000000000000000test"
 ENDPOINTS = {("GET", "/v1/models"): "models", ("POST", "/v1/chat/completions"): "chat"}
 
 
+# What each test key makes the simulated OpenAI answer (listed on the playground's page).
+SCENARIO_NOTES = {
+    "valid": "a working key",
+    "restricted": "a restricted key that may not list models",
+    "read_only": "a read-only key that may not make requests",
+    "invalid": "a key OpenAI does not know (mistyped)",
+    "revoked": "a key that was deleted",
+    "deactivated": "a key of a deactivated account",
+    "ip_not_authorized": "a key used from an IP address the project does not allow",
+    "no_org": "an account that belongs to no organization",
+    "mismatched_org": "a key of another organization than the one given",
+    "mismatched_project": "a key of another project than the one given",
+    "region": "a country or region OpenAI does not serve",
+    "no_quota": "no credit (insufficient quota)",
+    "credit_exhausted": "prepaid credit used up",
+    "billing_hard_limit": "the billing hard limit reached",
+    "spend_cap": "the project's spend limit reached",
+    "rate_limited": "rate limited",
+    "server_error": "an OpenAI server error",
+    "overloaded": "OpenAI overloaded",
+    "html_502": "a gateway error page instead of JSON",
+    "slow": "no answer at all (the check times out)",
+}
+
+
 @dataclass(frozen=True)
 class RecordedRequest:
     """One request as the fake saw it. The Authorization value is never kept here."""
@@ -77,6 +102,14 @@ class FakeOpenAI:
     @staticmethod
     def scenarios() -> tuple[str, ...]:
         return tuple(SCENARIOS)
+
+    @classmethod
+    def test_keys(cls) -> list[dict[str, str]]:
+        """Every scenario's key and what it does, for people (the playground lists them)."""
+        return [
+            {"scenario": name, "key": cls.key_for(name), "outcome": SCENARIO_NOTES.get(name, name)}
+            for name in SCENARIOS
+        ]
 
     def requests_to(self, path: str) -> list[RecordedRequest]:
         with self._lock:
