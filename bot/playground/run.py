@@ -56,6 +56,7 @@ class Playground:
     database: Database
     app_server: DrainingServer
     page_server: DrainingServer
+    workspace: Workspace
     threads: list[threading.Thread] = field(default_factory=list)
 
     @property
@@ -131,7 +132,7 @@ def start(
     page.port = page_server.port
     app_thread = threading.Thread(target=app_server.serve, name="playground-app", daemon=True)
     app_thread.start()
-    return Playground(slack, openai, database, app_server, page_server, [app_thread])
+    return Playground(slack, openai, database, app_server, page_server, workspace, [app_thread])
 
 
 def _app_settings(settings: Settings, **overrides: Any) -> Settings:

@@ -68,6 +68,7 @@ function link(target) {
   const [url, label] = splitOnce(target, "|");
   if (url.startsWith("@")) return el("span", { class: "mention", text: "@" + personName(url.slice(1)) });
   if (url.startsWith("#")) return el("span", { class: "mention", text: "#" + decodeEntities(label || url.slice(1)) });
+  if (url.startsWith("!date^")) return el("time", { text: decodeEntities(label || url) });
   if (url.startsWith("!")) return el("span", { class: "mention", text: "@" + (label || url.slice(1).split("^")[0]) });
   const href = unescapeSlack(url);
   const text = decodeEntities(label || url);
@@ -82,21 +83,21 @@ function splitOnce(text, sep) {
 
 function inline(text, parent) {
   let last = 0;
-  INLINE.lastIndex = 0;
-  for (let match = INLINE.exec(text); match; match = INLINE.exec(text)) {
+  // matchAll works on a copy of the pattern, so the recursion below cannot move its place.
+  for (const match of text.matchAll(INLINE)) {
     if (match.index > last) parent.append(decodeEntities(text.slice(last, match.index)));
     if (match[1] !== undefined) parent.append(el("code", { text: unescapeSlack(match[1]) }));
     else if (match[2] !== undefined) parent.append(link(match[2]));
     else if (match[3] !== undefined) inline(match[3], parent.appendChild(el("strong")));
     else if (match[4] !== undefined) inline(match[4], parent.appendChild(el("em")));
     else if (match[5] !== undefined) inline(match[5], parent.appendChild(el("s")));
-    last = INLINE.lastIndex;
+    last = match.index + match[0].length;
   }
   if (last < text.length) parent.append(decodeEntities(text.slice(last)));
   return parent;
 }
 
-const LIST_ITEM = /^\s*(?:[•◦▪-]|(\d+)[.)])\s+(.*)$/;
+const LIST_ITEM = /^(\s*)(?:[•◦▪-]|(\d+)[.)])\s+(.*)$/;
 
 function mrkdwn(text) {
   const box = el("div", { class: "mrkdwn" });
@@ -112,9 +113,13 @@ function mrkdwn(text) {
     lines.forEach((line, lineIndex) => {
       const item = LIST_ITEM.exec(line);
       if (item) {
-        const kind = item[1] ? "ol" : "ul";
-        if (!list || list.tagName.toLowerCase() !== kind) list = box.appendChild(el(kind));
-        inline(item[2], list.appendChild(el("li")));
+        const kind = item[2] ? "ol" : "ul";
+        const nested = item[1].length > 0;
+        if (!list || list.tagName.toLowerCase() !== kind || list.classList.contains("nested") !== nested) {
+          // A numbered list that goes on after an indented one keeps its numbers.
+          list = box.appendChild(el(kind, { class: nested ? "nested" : null, start: item[2] && item[2] !== "1" ? item[2] : null }));
+        }
+        inline(item[3], list.appendChild(el("li")));
         quote = null;
         return;
       }
@@ -261,7 +266,7 @@ function renderInput(block, blockId, surface) {
   if (error) described.push(id + "-error");
   const common = { id, "aria-describedby": described.join(" ") || null, "aria-invalid": error ? "true" : null };
   if (element.type === "checkboxes") {
-    const group = el("fieldset", { "aria-describedby": common["aria-describedby"] }, el("legend", { text: label + (block.optional ? " (optional)" : "") }));
+    const group = el("fieldset", { "aria-describedby": common["aria-describedby"] }, el("legend", {}, label, optionalMark(block)));
     const initial = new Set((element.initial_options || []).map((o) => o.value));
     (element.options || []).forEach((option, i) => {
       const boxId = id + "-" + i;
@@ -273,7 +278,7 @@ function renderInput(block, blockId, surface) {
     });
     node.append(group);
   } else if (element.type === "static_select") {
-    node.append(el("label", { for: id, text: label + (block.optional ? " (optional)" : "") }));
+    node.append(el("label", { for: id }, label, optionalMark(block)));
     const select = el("select", common, el("option", { value: "", text: (element.placeholder || {}).text || "Choose" }));
     const initial = (element.initial_option || {}).value;
     (element.options || []).forEach((option) =>
@@ -281,7 +286,7 @@ function renderInput(block, blockId, surface) {
     );
     node.append(select);
   } else {
-    node.append(el("label", { for: id, text: label + (block.optional ? " (optional)" : "") }));
+    node.append(el("label", { for: id }, label, optionalMark(block)));
     const tag = element.multiline ? "textarea" : "input";
     const input = el(tag, {
       ...common,
@@ -297,6 +302,11 @@ function renderInput(block, blockId, surface) {
   if (block.hint) node.append(el("div", { id: id + "-hint", class: "hint" }, textObject(block.hint)));
   if (error) node.append(el("div", { id: id + "-error", class: "error", text: error }));
   return node;
+}
+
+// Shown, but left out of the accessible name: an input is named by its Block Kit label.
+function optionalMark(block) {
+  return block.optional ? el("span", { class: "optional", "aria-hidden": "true", text: " (optional)" }) : null;
 }
 
 function modalValues() {
@@ -391,7 +401,7 @@ function renderFeed(panel, messages, channel) {
       return item;
     }),
   );
-  list.lastElementChild && list.lastElementChild.scrollIntoView({ block: "nearest" });
+  if (list.lastElementChild) list.lastElementChild.scrollIntoView({ block: "start" });
 }
 
 function renderHome(state) {
