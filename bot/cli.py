@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     playground.add_argument("--port", type=int, help="the page's port (default: PORT or 3000)")
     playground.add_argument(
-        "--host", default="127.0.0.1", help="the page's address (default: loopback only)"
+        "--host", help="the page's address (default: HOST if set, else 127.0.0.1 only)"
     )
 
     ask = commands.add_parser("ask", help="ask the troubleshooting guide a question")

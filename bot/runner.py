@@ -62,7 +62,7 @@ def run(settings: Settings) -> int:
         from bot.playground.run import run as run_playground
 
         print(NO_SLACK_SETTINGS, file=sys.stderr, flush=True)
-        return run_playground(settings, offline=False, host="127.0.0.1", port=None)
+        return run_playground(settings, offline=False, host=None, port=None)
     missing = settings.missing_credentials()
     if missing:
         print(NO_CREDENTIALS.format(missing=", ".join(missing)), file=sys.stderr)

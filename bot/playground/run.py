@@ -141,8 +141,16 @@ def _app_settings(settings: Settings, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
-def run(settings: Settings, *, offline: bool, host: str, port: int | None) -> int:
-    playground = start(settings, offline=offline, host=host, port=port)
+def page_host(settings: Settings, given: str | None) -> str:
+    """``--host``, else ``HOST`` when it is set, else loopback only (Settings' own default,
+    every interface, suits a server in a container, not a page on a laptop)."""
+    if given:
+        return given
+    return settings.host if "host" in settings.model_fields_set else DEFAULT_HOST
+
+
+def run(settings: Settings, *, offline: bool, host: str | None, port: int | None) -> int:
+    playground = start(settings, offline=offline, host=page_host(settings, host), port=port)
     print(
         BANNER.format(url=playground.url, openai_line=OFFLINE_LINE if offline else ONLINE_LINE),
         file=sys.stderr,

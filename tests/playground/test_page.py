@@ -205,3 +205,16 @@ def _answers(url: str) -> bool:
         return http("GET", url, timeout=2).status == 200
     except OSError:
         return False
+
+
+def test_the_page_listens_on_loopback_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.config import Settings
+    from bot.playground.run import page_host
+
+    monkeypatch.delenv("HOST", raising=False)
+    assert page_host(Settings(), None) == "127.0.0.1"  # not Settings' 0.0.0.0 default
+    assert page_host(Settings(), "192.0.2.7") == "192.0.2.7"
+    monkeypatch.setenv("HOST", "0.0.0.0")  # noqa: S104 - as the container image sets it
+    assert page_host(Settings(), None) == "0.0.0.0"  # noqa: S104
