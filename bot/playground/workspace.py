@@ -29,6 +29,7 @@ GENERAL = "C0GENERAL"
 BOT_NAME = "openai-setup"
 MAX_TEXT = 4000  # what a person may type in the message box
 MAX_LOG = 300  # Web API calls kept for the log panel
+MAX_MESSAGES = 500  # the oldest messages go first
 REDACTED = "[redacted]"
 
 
@@ -409,6 +410,7 @@ class Workspace:
             message = Message(self._ids, channel, author, text, blocks, payloads.now_ts())
             message.ephemeral_to = ephemeral_to
             self.messages.append(message)
+            del self.messages[:-MAX_MESSAGES]
             self._changed()
             return message
 

@@ -212,3 +212,23 @@ def test_every_control_has_an_accessible_name(page: Page, person: str) -> None:
             }).map((node) => node.outerHTML.slice(0, 80))"""
     )
     assert unnamed == []
+
+
+def test_hostile_text_is_shown_as_text(page: Page, screenshot: Shot) -> None:
+    hostile = (
+        '<img src=x onerror="window.pwned=1"> <script>window.pwned=2</script> '
+        "<https://evil.example|click me> &amp; *bold* why 429?"
+    )
+    send(page, hostile)
+    expect(feed(page)).to_have_count(2)
+    question = feed(page).nth(0)
+    expect(question).to_contain_text('<img src=x onerror="window.pwned=1">')
+    answer = feed(page).nth(1)
+    expect(answer).to_contain_text("openai-setup")
+    page.get_by_text("Web API calls").click()
+    screenshot("hostile-text-and-log")
+    assert page.evaluate("() => window.pwned") is None
+    for part in ("main", "#log"):
+        area = page.locator(part)
+        assert area.locator("img, script").count() == 0
+        assert area.locator('a[href*="evil.example"]').count() == 0
