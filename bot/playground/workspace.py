@@ -342,9 +342,7 @@ class Workspace:
                 self.view_updates[str(answer["view"].get("id"))] = self.version + 1
                 for state in self.states.values():
                     self._replace_view(state, answer["view"].get("id"), answer["view"])
-            else:
-                return
-            self._changed()
+            self._changed()  # every call at least adds a line to the log panel
 
     def _on_response_url(self, name: str, params: dict[str, Any]) -> None:
         reply = self.replies.get(name)
