@@ -18,6 +18,17 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the Slack app (the default)")
 
+    playground = commands.add_parser(
+        "playground", help="try the app in a browser, with a pretend Slack workspace"
+    )
+    playground.add_argument(
+        "--offline", action="store_true", help="check keys against a simulated OpenAI"
+    )
+    playground.add_argument("--port", type=int, help="the page's port (default: PORT or 3000)")
+    playground.add_argument(
+        "--host", help="the page's address (default: HOST if set, else 127.0.0.1 only)"
+    )
+
     ask = commands.add_parser("ask", help="ask the troubleshooting guide a question")
     ask.add_argument("question", nargs="?", help="a question or a pasted error message")
     ask.add_argument("--json", action="store_true", help="print matched entries and scores")
@@ -58,6 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ask(args.question, as_json=args.json)
     if args.command == "db":
         return database_command(settings, args)
+    if args.command == "playground":
+        from bot.playground.run import run as run_playground
+
+        return run_playground(settings, offline=args.offline, host=args.host, port=args.port)
     if args.command in ("keys", "keyring"):
         from bot import cli_keys
 

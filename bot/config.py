@@ -82,6 +82,18 @@ class Settings(BaseSettings):
     def oauth_enabled(self) -> bool:
         return bool(self.slack_client_id and self.slack_client_secret)
 
+    def no_slack_settings(self) -> bool:
+        """Nothing about Slack set at all: a first try, for which the playground starts."""
+        return not any(
+            (
+                self.slack_bot_token,
+                self.slack_signing_secret,
+                self.slack_app_token,
+                self.slack_client_id,
+                self.slack_client_secret,
+            )
+        )
+
     def missing_credentials(self) -> list[str]:
         """The variables still needed to talk to Slack; empty when the app can start."""
         if self.oauth_enabled:

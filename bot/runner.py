@@ -50,8 +50,19 @@ To distribute the app to many workspaces (OAuth), create it from manifest.http.y
 SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_SIGNING_SECRET instead of SLACK_BOT_TOKEN.
 """
 
+NO_SLACK_SETTINGS = """\
+No Slack credentials are set (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN...), so
+openai-setup starts its local playground instead of connecting to Slack.
+"""
+
 
 def run(settings: Settings) -> int:
+    if settings.no_slack_settings():
+        # A first try: show the app in the browser, and say how to connect a workspace.
+        from bot.playground.run import run as run_playground
+
+        print(NO_SLACK_SETTINGS, file=sys.stderr, flush=True)
+        return run_playground(settings, offline=False, host=None, port=None)
     missing = settings.missing_credentials()
     if missing:
         print(NO_CREDENTIALS.format(missing=", ".join(missing)), file=sys.stderr)

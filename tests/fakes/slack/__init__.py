@@ -1,24 +1,7 @@
-"""A loopback fake of the Slack Web API and of response_url, recording every call.
+"""The tests' fake Slack is the playground's Slack stand-in (``bot.playground.slack_api``):
+one implementation, re-exported here so tests keep importing ``tests.fakes.slack``."""
 
-Answers like Slack does (``{"ok": true, ...}`` shapes, ``ok: false`` errors with HTTP 200,
-``Retry-After`` on 429) so that slack-sdk's real client and Bolt's ``respond()`` talk to it
-unchanged. Tests read ``calls`` to see exactly what the app sent to Slack.
-
-One module per Slack API family:
-
-- ``defaults``: what the fake says about the app (ids, client credentials, scopes);
-- ``recording``: the calls received (``calls``, ``calls_to``, ``wait_for``) and queued
-  failures (``fail``);
-- ``users``: ``users.info`` for the people a test added (``add_user``);
-- ``chat_and_views``: ``chat.postMessage``, ``chat.postEphemeral``, ``views.*``;
-- ``tokens``: tokens Slack issued (``tokens``, ``issue_token``, ``revoke``) and ``auth.test``;
-- ``oauth``: installs (``oauth_code``), ``oauth.v2.access`` and ``oauth.v2.exchange``;
-- ``socket_mode``: ``apps.connections.open``;
-- ``handler``: the HTTP front (``response_url`` posts, faults, token checks);
-- ``fake``: ``FakeSlack``, which puts them together.
-"""
-
-from tests.fakes.slack.defaults import (
+from bot.playground.slack_api import (
     APP_ID,
     BOT_ID,
     BOT_SCOPES,
@@ -26,11 +9,11 @@ from tests.fakes.slack.defaults import (
     CLIENT_ID,
     CLIENT_SECRET,
     ROTATING_TOKEN_SECONDS,
+    FakeSlack,
+    FakeUser,
+    SlackCall,
+    TokenGrant,
 )
-from tests.fakes.slack.fake import FakeSlack
-from tests.fakes.slack.recording import SlackCall
-from tests.fakes.slack.tokens import TokenGrant
-from tests.fakes.slack.users import FakeUser
 
 __all__ = [
     "APP_ID",

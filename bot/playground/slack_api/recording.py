@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -35,6 +39,9 @@ class SlackCall:
         return json.dumps(self.params, ensure_ascii=False)
 
 
+Observer = Callable[[SlackCall, dict[str, Any]], None]
+
+
 @dataclass
 class Fault:
     status: int
@@ -53,11 +60,25 @@ class CallRecording:
     calls: list[SlackCall]
     faults: dict[str, list[Fault]]
     _lock: threading.Condition
+    _observers: list[Observer]
 
     def _init_recording(self) -> None:
         self.calls = []
         self.faults = {}
         self._lock = threading.Condition()
+        self._observers = []
+
+    def observe(self, observer: Observer) -> None:
+        """Call ``observer(call, answer)`` for every call answered normally, before the answer
+        is sent (so a ``views.update`` is seen after the ``views.open`` it follows)."""
+        self._observers.append(observer)
+
+    def _notify(self, call: SlackCall, answer: dict[str, Any]) -> None:
+        for observer in list(self._observers):
+            try:
+                observer(call, answer)
+            except Exception:  # an observer's bug must not change Slack's answer
+                log.exception("an observer of %s failed", call.method)
 
     def fail(
         self,

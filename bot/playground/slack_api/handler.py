@@ -9,11 +9,11 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.fakes.slack.oauth import OAUTH_METHODS
-from tests.fakes.slack.recording import SlackCall
+from bot.playground.slack_api.oauth import OAUTH_METHODS
+from bot.playground.slack_api.recording import SlackCall
 
 if TYPE_CHECKING:
-    from tests.fakes.slack.fake import FakeSlack
+    from bot.playground.slack_api.fake import FakeSlack
 
 
 def handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
@@ -34,11 +34,14 @@ def handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 auth = ""
             token = auth.removeprefix("Bearer ") or params.get("token")
             if self.path.startswith("/response/"):
-                fake._record(SlackCall("response_url", params, None, self.path, raw))
+                call = SlackCall("response_url", params, None, self.path, raw)
+                fake._record(call)
+                fake._notify(call, {"ok": True})
                 self._send(200, {"ok": True})
                 return
             method = self.path.removeprefix("/api/").split("?")[0]
-            fake._record(SlackCall(method, params, token, self.path, raw))
+            call = SlackCall(method, params, token, self.path, raw)
+            fake._record(call)
             fault = fake._take_fault(method)
             if fault is not None:
                 self._send(fault.status, fault.body, fault.headers)
@@ -54,7 +57,10 @@ def handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 error = "token_revoked" if grant.revoked else "token_expired"
                 self._send(200, {"ok": False, "error": error})
                 return
-            self._send(200, fake.answer(method, params, token))
+            answer = fake.answer(method, params, token)
+            if answer.get("ok"):
+                fake._notify(call, answer)
+            self._send(200, answer)
 
         def _send(
             self, status: int, body: dict[str, Any] | str, headers: dict[str, str] | None = None

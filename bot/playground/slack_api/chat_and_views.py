@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from tests.fakes.slack.defaults import BOT_ID, BOT_USER_ID
+from bot.playground.slack_api.defaults import BOT_ID, BOT_USER_ID
 
 
 class ChatAndViewsAPI:

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from tests.fakes.slack.defaults import BOT_ID, BOT_SCOPES, BOT_USER_ID
+from bot.playground.slack_api.defaults import BOT_ID, BOT_SCOPES, BOT_USER_ID
 
 
 @dataclass

@@ -14,8 +14,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from tests.fakes.slack.defaults import APP_ID, BOT_SCOPES, BOT_USER_ID, ROTATING_TOKEN_SECONDS
-from tests.fakes.slack.tokens import TokenGrant, TokensAPI
+from bot.playground.slack_api.defaults import (
+    APP_ID,
+    BOT_SCOPES,
+    BOT_USER_ID,
+    ROTATING_TOKEN_SECONDS,
+)
+from bot.playground.slack_api.tokens import TokenGrant, TokensAPI
 
 OAUTH_METHODS = frozenset({"oauth.v2.access", "oauth.v2.exchange"})
 
@@ -108,7 +113,7 @@ class OAuthAPI(TokensAPI):
         return self._install(consent)
 
     def _install(self, consent: OAuthConsent) -> dict[str, Any]:
-        common = {
+        common: dict[str, Any] = {
             "enterprise_id": consent.enterprise_id,
             "enterprise_name": consent.enterprise_name,
             "is_enterprise_install": consent.is_enterprise_install,

@@ -12,14 +12,14 @@ from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 from typing import Any
 
-from tests.fakes.slack import chat_and_views, socket_mode, tokens, users
-from tests.fakes.slack.chat_and_views import ChatAndViewsAPI
-from tests.fakes.slack.defaults import CLIENT_ID, CLIENT_SECRET
-from tests.fakes.slack.handler import handler_for
-from tests.fakes.slack.oauth import OAuthAPI
-from tests.fakes.slack.recording import CallRecording
-from tests.fakes.slack.socket_mode import SocketModeAPI
-from tests.fakes.slack.users import UsersAPI
+from bot.playground.slack_api import chat_and_views, socket_mode, tokens, users
+from bot.playground.slack_api.chat_and_views import ChatAndViewsAPI
+from bot.playground.slack_api.defaults import CLIENT_ID, CLIENT_SECRET
+from bot.playground.slack_api.handler import handler_for
+from bot.playground.slack_api.oauth import OAuthAPI
+from bot.playground.slack_api.recording import CallRecording
+from bot.playground.slack_api.socket_mode import SocketModeAPI
+from bot.playground.slack_api.users import UsersAPI
 
 # Web API methods by name; the OAuth methods are answered apart, before any token check.
 Answer = Callable[[Any, dict[str, Any], str | None], dict[str, Any]]
@@ -59,7 +59,7 @@ class FakeSlack(CallRecording, UsersAPI, ChatAndViewsAPI, OAuthAPI, SocketModeAP
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def api_url(self) -> str:
