@@ -23,7 +23,7 @@ from bot.keys.rotation import rotate_all, rows_using
 from bot.oauth.rekeying import rekey_tokens, token_rows_using
 from bot.rules.submission import Field, Problem, parse_project_name, visible
 from bot.store import key_records
-from bot.store.database import Database, sqlite_file
+from bot.store.database import Database, DatabaseUnavailable, open_database, sqlite_file
 from bot.store.schema import ensure_schema
 from bot.ui.messages import text
 
@@ -99,7 +99,10 @@ def _open_database(settings: Settings, *, create: bool) -> Database:
             f"no database at {path}: nothing is stored yet, or DATA_DIR / DATABASE_URL "
             "do not name the app's database"
         )
-    database = Database(url)
+    try:
+        database = open_database(url)
+    except DatabaseUnavailable as error:
+        raise MissingDatabase(str(error).removeprefix("openai-setup cannot start: ")) from None
     ensure_schema(database)
     return database
 
