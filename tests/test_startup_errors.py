@@ -192,3 +192,44 @@ def test_no_warning_that_the_token_will_be_unused(
         app.terminate()
     assert "starting in HTTP mode" in log
     assert "will be unused" not in log
+
+
+def test_the_env_file_is_read_and_the_real_environment_wins(tmp_path: Path) -> None:
+    database = tmp_path / "from-dotenv.sqlite3"
+    (tmp_path / ".env").write_text(
+        f"# settings for this checkout\nDATABASE_URL=sqlite:///{database}\nLOG_LEVEL=VERBOSE\n"
+    )
+    read = start({"ENV_FILE": ".env"}, tmp_path, "db", "upgrade")
+    assert read.returncode == 2
+    assert "LOG_LEVEL=VERBOSE" in one_line(read)
+
+    upgraded = start({"ENV_FILE": ".env", "LOG_LEVEL": "INFO"}, tmp_path, "db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert database.exists()
+    assert not (tmp_path / "data").exists()
+
+
+def test_env_file_names_another_file_or_none(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("PORT=abc\n")
+    (tmp_path / "staging.env").write_text("PORT=nope\n")
+
+    assert "PORT=nope" in one_line(start({"ENV_FILE": "staging.env"}, tmp_path))
+    assert "PORT=abc" in one_line(start({"ENV_FILE": ".env"}, tmp_path))
+    ignored = start({"ENV_FILE": ""}, tmp_path)
+    assert "PORT" not in ignored.stderr
+
+
+def test_without_env_file_setting_dotenv_is_the_default(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("OPENAI_TIMEOUT_SECONDS=100\n")
+    env = {k: v for k, v in os.environ.items() if k != "ENV_FILE"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "OPENAI_TIMEOUT_SECONDS=100" in one_line(result)
