@@ -108,3 +108,29 @@ def test_keyring_list_without_a_keyring_says_so_and_makes_none(tmp_path: Path) -
     assert listed.returncode == 4
     assert "KEYRING_FILE" in listed.stderr and "Traceback" not in listed.stderr
     assert not (tmp_path / "keyring.json").exists()
+
+
+def test_the_readme_documents_every_command_and_the_console_script() -> None:
+    import argparse
+    import tomllib
+
+    from bot.cli import build_parser
+
+    def commands(parser: argparse.ArgumentParser, prefix: str) -> list[str]:
+        found = []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    found.append(f"{prefix} {name}")
+                    found.extend(commands(sub, f"{prefix} {name}"))
+        return found
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    every = commands(build_parser(), "python -m bot")
+    assert "python -m bot keyring list" in every
+    for command in every:
+        assert f"\n{command} " in section, command
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"openai-setup": "bot.cli:main"}
+    assert "`openai-setup`" in section
