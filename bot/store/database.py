@@ -123,8 +123,19 @@ def sqlite_file(url: str) -> Path | None:
 
 
 def create_database_engine(url: str, *, echo: bool = False) -> Engine:
-    if make_url(url).get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        # A server that drops packets (wrong host, firewall) fails the start in seconds
+        # instead of hanging; a connect_timeout in the URL wins.
+        connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": 10}
+        return create_engine(
+            url,
+            echo=echo,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=10,
+            connect_args=connect_args,
+        )
     path = sqlite_file(url)
     if path is not None:
         _create_private_file(path)
