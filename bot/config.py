@@ -141,8 +141,10 @@ def describe_problem(problem: Any) -> str:
     shown = "(hidden)" if secret else _shown_value(problem.get("input"))
     rule = _rule(name)
     value = None if field is None else field.default
-    default = f" ({value:g})" if isinstance(value, int | float) else ""
-    if isinstance(value, str | Path):
+    default = ""
+    if isinstance(value, float):
+        default = f" ({value:g})"
+    elif isinstance(value, int | str | Path):
         default = f" ({value})"
     return (
         f"openai-setup cannot start: {variable}={shown} is not valid: it must be {rule}. "

@@ -80,6 +80,10 @@ def test_a_bad_setting_is_one_line_naming_it_and_its_limits(
     assert line.startswith(f"openai-setup cannot start: {variable}={value} is not valid")
     assert rule in line
     assert f"Fix {variable}" in line
+    defaults = {"PORT": "3000", "LOG_LEVEL": "INFO", "OPENAI_TIMEOUT_SECONDS": "10"}
+    defaults["MAX_REQUEST_BYTES"] = "1048576"
+    if variable in defaults:
+        assert line.endswith(f"unset it to use the default ({defaults[variable]}).")
     assert not (tmp_path / "data").exists()  # nothing was made before the settings were read
 
 
