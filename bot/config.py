@@ -119,8 +119,15 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 
 # Read by Slack's libraries from the process environment behind the app's back: Bolt's App()
 # takes SLACK_BOT_TOKEN (and warns "As you gave `client` as well, `token` will be unused")
-# and SLACK_SIGNING_SECRET when it is not given one.
-SLACK_LIBRARY_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+# and SLACK_SIGNING_SECRET when it is not given one, and with SLACK_CLIENT_ID and
+# SLACK_CLIENT_SECRET both set it switches to OAuth with a file store of its own.
+SLACK_LIBRARY_VARIABLES = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+)
 
 
 def forget_slack_variables(environ: Any = None) -> None:
