@@ -1,18 +1,24 @@
 # syntax=docker/dockerfile:1
 # openai-setup: Socket Mode when SLACK_APP_TOKEN is set, HTTP mode on $PORT otherwise.
 # Build: docker build -t openai-setup .    Run: see README.md ("Container").
+# The base image is pinned by version and digest; its Python minor is .python-version's, the
+# one CI tests with (tests/test_python_version.py compares them).
 
-FROM python:3.12-slim AS build
+FROM python:3.11.7-slim-bookworm@sha256:d11b9bd5e49ea7401753d78f4d3b56f3aec952b85b49bcae88981f0452818e0b AS build
 WORKDIR /src
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1
 RUN python -m venv /opt/venv
-COPY pyproject.toml README.md ./
+# The dependencies first, in their own layer: a change to the code alone reuses it.
+# Only the runtime ones: the dev extras (pytest, ruff, ...) stay out of the image.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
+    && /opt/venv/bin/pip install -r requirements.txt
+COPY README.md LICENSE ./
 COPY bot ./bot
-# Only the runtime dependencies: the dev extras (pytest, ruff, ...) stay out of the image.
-RUN /opt/venv/bin/pip install .
+RUN /opt/venv/bin/pip install --no-deps .
 
-FROM python:3.12-slim AS runtime
+FROM python:3.11.7-slim-bookworm@sha256:d11b9bd5e49ea7401753d78f4d3b56f3aec952b85b49bcae88981f0452818e0b AS runtime
 ENV PATH="/opt/venv/bin:$PATH" \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
 
-from bot.config import Settings
+from bot.config import ConfigurationError, Settings, forget_slack_variables, load_settings
 from bot.guide.model import Answer, Entry, Step
 from bot.log_redaction import configure_logging
 
@@ -56,8 +57,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Everything this process creates (database, keyring, data folder) is for its user only.
     os.umask(0o077)
     args = build_parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = load_settings()
+    except ConfigurationError as error:
+        print(error, file=sys.stderr)
+        return 2
+    forget_slack_variables()
     configure_logging(settings.log_level)
+    if settings.log_level != "DEBUG":
+        # Alembic says "Context impl SQLiteImpl." at INFO on every command that opens the
+        # database; migrations that run are still reported (`db upgrade` prints the revision).
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.command == "ask":
         if args.unanswered:
             from bot.cli_questions import list_unanswered
@@ -128,9 +138,13 @@ def answer_as_text(answer: Answer, steps: Sequence[Step], topics: Sequence[Entry
 
 def database_command(settings: Settings, args: argparse.Namespace) -> int:
     from bot.store import schema
-    from bot.store.database import Database
+    from bot.store.database import DatabaseUnavailable, open_database
 
-    database = Database(settings.resolved_database_url)
+    try:
+        database = open_database(settings.resolved_database_url)
+    except DatabaseUnavailable as error:
+        print(error, file=sys.stderr)
+        return 3
     if args.db_command == "upgrade":
         schema.upgrade(database)
         print(f"database at revision {schema.current_revision(database)}")

@@ -23,7 +23,7 @@ from bot.keys.rotation import rotate_all, rows_using
 from bot.oauth.rekeying import rekey_tokens, token_rows_using
 from bot.rules.submission import Field, Problem, parse_project_name, visible
 from bot.store import key_records
-from bot.store.database import Database, sqlite_file
+from bot.store.database import Database, DatabaseUnavailable, open_database, sqlite_file
 from bot.store.schema import ensure_schema
 from bot.ui.messages import text
 
@@ -45,6 +45,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
     keyring = commands.add_parser("keyring", help="the encryption keyring")
     keyring_commands = keyring.add_subparsers(dest="keyring_command", required=True)
+    keyring_commands.add_parser(
+        "list", help="key ids, which one is active, and how many rows each still protects"
+    )
     keyring_commands.add_parser("add", help="add a new active key (older ones stay readable)")
     retire = keyring_commands.add_parser("retire", help="remove a key no row uses any more")
     retire.add_argument("key_id")
@@ -99,7 +102,10 @@ def _open_database(settings: Settings, *, create: bool) -> Database:
             f"no database at {path}: nothing is stored yet, or DATA_DIR / DATABASE_URL "
             "do not name the app's database"
         )
-    database = Database(url)
+    try:
+        database = open_database(url)
+    except DatabaseUnavailable as error:
+        raise MissingDatabase(str(error).removeprefix("openai-setup cannot start: ")) from None
     ensure_schema(database)
     return database
 
@@ -126,6 +132,14 @@ def _list(database: Database, workspace: Workspace, *, as_json: bool) -> int:
     ]
     if as_json:
         print(json.dumps(rows, indent=2))  # ASCII: control characters come out as \u escapes
+    elif not rows:
+        team = workspace.team_id + (
+            f" (enterprise {workspace.enterprise_id})" if workspace.enterprise_id else ""
+        )
+        print(
+            f"no keys yet for team {visible(team)}: people add them in Slack with "
+            "`/openai-setup key <project>`"
+        )
     else:
         # A name stored before the name rules could hold terminal control sequences.
         for row in rows:
@@ -160,6 +174,8 @@ def _export(exporter: KeyExport, workspace: Workspace, args: argparse.Namespace)
 
 
 def _keyring(args: argparse.Namespace, keyring: Keyring, path: Path, database: Database) -> int:
+    if args.keyring_command == "list":
+        return _list_keyring(keyring, path, database)
     if args.keyring_command == "add":
         key_id = keyring.add_key()
         keyring.save(path)
@@ -179,4 +195,17 @@ def _keyring(args: argparse.Namespace, keyring: Keyring, path: Path, database: D
     keyring.retire(args.key_id)
     keyring.save(path)
     print(f"retired key {args.key_id}")
+    return 0
+
+
+def _list_keyring(keyring: Keyring, path: Path, database: Database) -> int:
+    """One line a key: its id, whether new writes use it, and the rows only it can decrypt
+    (a key with none left can be retired)."""
+    print(f"keyring {path}")
+    for key_id in keyring.key_ids:
+        keys = rows_using(database, key_id)
+        tokens = token_rows_using(database, key_id)
+        state = "active" if key_id == keyring.active_id else "older"
+        hint = "" if keys or tokens or state == "active" else "  (unused: can be retired)"
+        print(f"{key_id}\t{state}\t{keys} stored keys, {tokens} Slack token rows{hint}")
     return 0

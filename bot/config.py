@@ -5,11 +5,16 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
+# `python -m bot` reads this file when it exists; the real environment wins over it.
+# ENV_FILE names another file, or none when empty.
+DEFAULT_ENV_FILE = ".env"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
@@ -35,7 +40,7 @@ class Settings(BaseSettings):
 
     host: str = "0.0.0.0"  # noqa: S104 - a server in a container listens on every interface
     port: int = Field(default=3000, ge=1, le=65535)
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     listener_threads: int = Field(default=16, ge=1, le=256)
     slow_work_threads: int = Field(default=16, ge=1, le=256)
     http_threads: int = Field(default=16, ge=1, le=256)  # per worker process in HTTP mode
@@ -52,6 +57,11 @@ class Settings(BaseSettings):
     unanswered_retention_days: int = Field(default=90, ge=1, le=3650)
     # Slack's own payloads (a view with 100 blocks included) stay well under 1 MiB.
     max_request_bytes: int = Field(default=1024 * 1024, ge=16 * 1024, le=16 * 1024 * 1024)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level_in_any_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @cached_property
     def resolved_database_url(self) -> str:
@@ -102,3 +112,105 @@ class Settings(BaseSettings):
         if not self.socket_mode and not self.slack_signing_secret:
             missing.append("SLACK_SIGNING_SECRET or SLACK_APP_TOKEN")
         return missing
+
+
+class ConfigurationError(Exception):
+    """A setting a person gave cannot be used. ``str()`` is one line per problem, each naming
+    the variable, what it must be, and the fix; never a traceback, never a secret's value."""
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """The settings of a ``python -m bot`` process: the environment, then the ``.env`` file
+    (``ENV_FILE``) for what the environment does not set, then the defaults."""
+    environ = dict(os.environ) if environ is None else environ
+    env_file = environ.get("ENV_FILE", DEFAULT_ENV_FILE)
+    try:
+        return Settings(_env_file=env_file or None)  # type: ignore[call-arg]
+    except ValidationError as error:
+        raise ConfigurationError(
+            "\n".join(describe_problem(problem) for problem in error.errors())
+        ) from None
+
+
+# Read by Slack's libraries from the process environment behind the app's back: Bolt's App()
+# takes SLACK_BOT_TOKEN (and warns "As you gave `client` as well, `token` will be unused")
+# and SLACK_SIGNING_SECRET when it is not given one, and with SLACK_CLIENT_ID and
+# SLACK_CLIENT_SECRET both set it switches to OAuth with a file store of its own.
+SLACK_LIBRARY_VARIABLES = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+)
+
+
+def forget_slack_variables(environ: Any = None) -> None:
+    """Once ``Settings`` holds them, the Slack secrets leave the process environment: the app
+    passes them explicitly, so no library reads them a second time and no child inherits them.
+    """
+    environ = os.environ if environ is None else environ
+    for name in SLACK_LIBRARY_VARIABLES:
+        environ.pop(name, None)
+
+
+def describe_problem(problem: Any) -> str:
+    """One line for one pydantic error: ``PORT=abc is not valid: ...; fix ...``."""
+    name = str(problem["loc"][0]) if problem.get("loc") else "?"
+    field = Settings.model_fields.get(name)
+    variable = name.upper()
+    secret = field is not None and "SecretStr" in str(field.annotation)
+    shown = "(hidden)" if secret else _shown_value(problem.get("input"))
+    rule = _rule(name)
+    value = None if field is None else field.default
+    default = ""
+    if isinstance(value, float):
+        default = f" ({value:g})"
+    elif isinstance(value, int | str | Path):
+        default = f" ({value})"
+    return (
+        f"openai-setup cannot start: {variable}={shown} is not valid: it must be {rule}. "
+        f"Fix {variable} in the environment or the .env file, or unset it to use the default"
+        f"{default}."
+    )
+
+
+def _shown_value(value: object) -> str:
+    from bot.log_redaction import redact
+
+    text = redact(str(value))
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _rule(name: str) -> str:
+    """What a setting accepts, from its type and bounds (the README's table says the same)."""
+    if name == "log_level":
+        return "one of " + ", ".join(LOG_LEVELS)
+    field = Settings.model_fields.get(name)
+    if field is None:
+        return "a valid value"
+    annotation = str(field.annotation)
+    kind = "a whole number" if "int" in annotation else "a number"
+    low = high = None
+    low_word = "from"
+    for bound in field.metadata:
+        if getattr(bound, "ge", None) is not None:
+            low = bound.ge
+        if getattr(bound, "gt", None) is not None:
+            low, low_word = bound.gt, "more than"
+        if getattr(bound, "le", None) is not None:
+            high = bound.le
+    if low is not None and high is not None:
+        if low_word == "from":
+            return f"{kind} from {low} to {high}"
+        return f"{kind} more than {low} and at most {high}"
+    if low is not None:
+        return f"{kind} of at least {low}" if low_word == "from" else f"{kind} more than {low}"
+    if "Path" in annotation:
+        return "a folder or file path"
+    if "bool" in annotation:
+        return "true or false"
+    if "int" in annotation or "float" in annotation:
+        return kind
+    return "a valid value"

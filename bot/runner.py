@@ -21,7 +21,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.store.database import Database
+from bot.slack_client import SlackUnavailable, check_token
+from bot.store.database import Database, DatabaseUnavailable, open_database
 from bot.store.schema import SchemaError, ensure_schema
 
 if TYPE_CHECKING:
@@ -67,9 +68,12 @@ def run(settings: Settings) -> int:
     if missing:
         print(NO_CREDENTIALS.format(missing=", ".join(missing)), file=sys.stderr)
         return 2
-    database = Database(settings.resolved_database_url)
     try:
+        database = open_database(settings.resolved_database_url)
         ensure_schema(database)
+    except DatabaseUnavailable as error:
+        print(error, file=sys.stderr)
+        return 3
     except SchemaError as error:
         print(f"openai-setup cannot start: {error}", file=sys.stderr)
         return 3
@@ -82,10 +86,25 @@ def run(settings: Settings) -> int:
     except KeyringError as error:
         print(f"openai-setup cannot start: {error}", file=sys.stderr)
         return 4
+    try:
+        _check_slack(settings)
+    except SlackUnavailable as error:
+        print(error, file=sys.stderr)
+        return 5
     if settings.socket_mode:
         return _serve_socket_mode(settings, services)
     database.dispose()  # each worker opens its own connections
     return _serve_http(settings)
+
+
+def _check_slack(settings: Settings) -> None:
+    """With one workspace's bot token: that Slack answers and takes the token (OAuth installs
+    bring their own tokens later; Socket Mode's app token is tried when the socket opens)."""
+    if settings.oauth_enabled or settings.slack_bot_token is None:
+        return
+    check_token(
+        settings.slack_api_url, settings.slack_bot_token.get_secret_value(), "SLACK_BOT_TOKEN"
+    )
 
 
 def _serve_http(settings: Settings) -> int:
@@ -127,7 +146,11 @@ def _serve_socket_mode(settings: Settings, services: Services) -> int:
     from bot.http_server import DrainingServer
 
     bolt_app = _build_bolt_app(settings, services)
-    socket = _connect_socket(bolt_app, settings)
+    try:
+        socket = _connect_socket(bolt_app, settings)
+    except SlackUnavailable as error:
+        print(error, file=sys.stderr)
+        return 5
     server = DrainingServer(
         build_wsgi_app(
             bolt_app, services, events=False, socket_connected=socket.client.is_connected
@@ -159,8 +182,28 @@ def _connect_socket(bolt_app: App, settings: Settings) -> SocketModeHandler:
     assert settings.slack_app_token is not None
     pages = "/healthz and the install pages" if settings.oauth_enabled else "/healthz"
     log.info("starting in Socket Mode (%s on %s:%d)", pages, settings.host, settings.port)
+    from slack_sdk.errors import SlackApiError
+
+    from bot.slack_client import REFUSED_TOKEN_ERRORS, TOKEN_FIXES
+
     handler = SocketModeHandler(bolt_app, settings.slack_app_token.get_secret_value())
-    handler.connect()
+    try:
+        handler.connect()
+    except SlackApiError as error:
+        code = str(error.response.get("error") or "an error")
+        fix = (
+            TOKEN_FIXES["SLACK_APP_TOKEN"]
+            if code in REFUSED_TOKEN_ERRORS or code == "not_allowed_token_type"
+            else "check the app's settings at https://api.slack.com/apps"
+        )
+        raise SlackUnavailable(
+            f"openai-setup cannot start: Slack refused SLACK_APP_TOKEN ({code}): {fix}."
+        ) from None
+    except OSError as error:
+        raise SlackUnavailable(
+            f"openai-setup cannot start: cannot open the Socket Mode connection to Slack "
+            f"({str(error)[:200] or type(error).__name__}). Check the network or SLACK_API_URL."
+        ) from None
     return handler
 
 

@@ -47,6 +47,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests control the environment the app starts with (Bolt reads some variables itself)."""
     for name in APP_ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
+    # `python -m bot` reads ./.env; a developer's own must not reach the apps tests start.
+    monkeypatch.setenv("ENV_FILE", "")
 
 
 def _postgres_available() -> bool:

@@ -61,7 +61,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         )
     finally:
         os.umask(previous)
-    slack.wait_for("auth.test", WORKERS)  # healthy once one worker is up; wait for the rest
+    # Healthy once one worker is up; wait for the rest (and the main process's token check).
+    slack.wait_for("auth.test", WORKERS + 1)
     yield Served(app, slack, data_dir)
     openai.close()
     try:
@@ -74,8 +75,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 def test_each_worker_builds_its_own_app_and_requests_spread_over_them(served: Served) -> None:
     workers = served.workers()
     assert len(workers) == WORKERS
-    # Every worker built its own Bolt app after the fork (Bolt checks the token as it starts).
-    assert len(served.slack.calls_to("auth.test")) == WORKERS
+    # Every worker built its own Bolt app after the fork (Bolt checks the token as it starts),
+    # after the main process checked the token once, before forking (one line if refused).
+    assert len(served.slack.calls_to("auth.test")) == WORKERS + 1
     health = http_request("GET", f"{served.app.url}/healthz")
     assert (health.status, health.json()) == (200, {"ok": True, "database": "up"})
 

@@ -55,6 +55,56 @@ class Database:
         self.engine.dispose()
 
 
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened or does not answer. ``str()`` is one line naming
+    ``DATABASE_URL`` (password hidden) or ``DATA_DIR``, the reason and the fix."""
+
+
+def open_database(url: str) -> Database:
+    """A ``Database`` that has answered one query, or ``DatabaseUnavailable``."""
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    try:
+        database = Database(url)
+    except ArgumentError:
+        raise DatabaseUnavailable(
+            "openai-setup cannot start: DATABASE_URL is not a database URL. Set it to "
+            "postgresql://user:password@host:5432/dbname, or unset it to use the SQLite "
+            "file under DATA_DIR."
+        ) from None
+    except OSError as error:
+        path = sqlite_file(normalise_url(url))
+        folder = path.parent if path is not None else url
+        raise DatabaseUnavailable(
+            f"openai-setup cannot start: cannot create the database folder {folder} "
+            f"({error.strerror or type(error).__name__}). Set DATA_DIR (or DATABASE_URL) to "
+            "a place this user may write."
+        ) from None
+    try:
+        with database.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        database.dispose()
+        raise DatabaseUnavailable(_unreachable(url, error)) from None
+    return database
+
+
+def _unreachable(url: str, error: Exception) -> str:
+    parsed = make_url(url)
+    cause = getattr(error, "orig", None) or error
+    reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0][:200]
+    if parsed.get_backend_name() == "sqlite":
+        return (
+            f"openai-setup cannot start: the SQLite database {parsed.database} cannot be "
+            f"opened ({reason}). Set DATA_DIR (or DATABASE_URL) to a place this user may write."
+        )
+    shown = parsed.render_as_string(hide_password=True)
+    return (
+        f"openai-setup cannot start: the database at DATABASE_URL={shown} does not answer "
+        f"({reason}). Start the database, or fix DATABASE_URL (host, port, user, database)."
+    )
+
+
 def normalise_url(url: str) -> str:
     """Accept the common ``postgres://`` and ``postgresql://`` forms and use psycopg 3."""
     if url.startswith("postgres://"):
@@ -73,8 +123,19 @@ def sqlite_file(url: str) -> Path | None:
 
 
 def create_database_engine(url: str, *, echo: bool = False) -> Engine:
-    if make_url(url).get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        # A server that drops packets (wrong host, firewall) fails the start in seconds
+        # instead of hanging; a connect_timeout in the URL wins.
+        connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": 10}
+        return create_engine(
+            url,
+            echo=echo,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=10,
+            connect_args=connect_args,
+        )
     path = sqlite_file(url)
     if path is not None:
         _create_private_file(path)
