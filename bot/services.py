@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.config import Settings
 from bot.guide.model import Step
@@ -13,6 +13,7 @@ from bot.keys.keyring import Keyring, load_or_create_keyring
 from bot.keys.limits import HourlyLimits, Limiter
 from bot.keys.probe import OpenAIProbe
 from bot.keys.service import KeyService
+from bot.slack.locale import LocaleCache
 from bot.store.database import Database
 from bot.store.events import EventLedger
 from bot.store.progress import ProgressStore
@@ -29,6 +30,7 @@ class Services:
     keyring: Keyring
     keys: KeyService
     creation: CreationSetting
+    locales: LocaleCache = field(default_factory=LocaleCache)  # each person's Slack locale
 
     @classmethod
     def build(cls, settings: Settings, database: Database) -> Services:
