@@ -8,6 +8,7 @@ from bot.config import Settings
 from bot.guide.model import Step
 from bot.guide.search import TroubleshootingIndex, default_index
 from bot.guide.steps import default_steps
+from bot.guide.translations import SHIPPED, default_translations
 from bot.keys.creation_setting import CreationSetting
 from bot.keys.keyring import Keyring, load_or_create_keyring
 from bot.keys.limits import HourlyLimits, Limiter
@@ -17,6 +18,7 @@ from bot.slack.locale import LocaleCache
 from bot.store.database import Database
 from bot.store.events import EventLedger
 from bot.store.progress import ProgressStore
+from bot.ui.messages import locale_templates
 
 
 @dataclass
@@ -34,7 +36,14 @@ class Services:
 
     @classmethod
     def build(cls, settings: Settings, database: Database) -> Services:
-        """Everything the listeners use; raises ``KeyringError`` on a bad keyring."""
+        """Everything the listeners use; raises ``KeyringError`` on a bad keyring.
+
+        Translations are read and checked here too: a bad translation file stops start-up
+        (ValueError naming the file) instead of failing a person's first request.
+        """
+        default_translations()
+        for locale in SHIPPED:
+            locale_templates(locale)
         keyring_path = settings.keyring_file or settings.data_dir / "keyring.json"
         keyring, _created = load_or_create_keyring(settings.keyring_file, keyring_path)
         probe = OpenAIProbe(
