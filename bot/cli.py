@@ -40,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("--team", help="with --unanswered: only this Slack team id")
     ask.add_argument("--enterprise", default="", help="with --team: its Enterprise Grid id")
+    ask.add_argument(
+        "--lang",
+        choices=("auto", "en", "zh-Hans", "es"),
+        default="auto",
+        help="language of the answer (default: the question's, when translated, else English)",
+    )
 
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -76,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.question:
             print("error: ask needs a question (or --unanswered)", file=sys.stderr)
             return 2
-        return ask(args.question, as_json=args.json)
+        return ask(args.question, as_json=args.json, lang=args.lang)
     if args.command == "db":
         return database_command(settings, args)
     if args.command == "playground":
@@ -92,11 +98,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run(settings)
 
 
-def ask(question: str, *, as_json: bool) -> int:
+def ask(question: str, *, as_json: bool, lang: str = "auto") -> int:
     from bot.guide.search import default_index
     from bot.guide.steps import default_steps
+    from bot.guide.translations import ENGLISH, answer_locale, default_translations
 
     answer = default_index().search(question)
+    locale = answer_locale(answer.language, ENGLISH) if lang == "auto" else lang
+    if as_json and lang == "auto":
+        locale = ENGLISH  # --json keeps English titles unless a language is asked for
+    translations = default_translations()
+    answer = translations.answer(answer, locale)
+    steps = translations.steps(default_steps(), locale)
+    topics = translations.entries(default_index().topics(), locale)
     if as_json:
         payload = {
             "query": question,
@@ -116,19 +130,30 @@ def ask(question: str, *, as_json: bool) -> int:
         }
         print(json.dumps(payload, indent=2))
     else:
-        print(answer_as_text(answer, default_steps(), default_index().topics()))
+        print(answer_as_text(answer, steps, topics, locale))
     return 0
 
 
-def answer_as_text(answer: Answer, steps: Sequence[Step], topics: Sequence[Entry]) -> str:
+def answer_as_text(
+    answer: Answer, steps: Sequence[Step], topics: Sequence[Entry], locale: str = "en"
+) -> str:
     """The troubleshooting answer for a terminal (Slack mrkdwn kept: it reads fine as text)."""
     if not answer.confident:
         titles = "\n".join(f"  - {entry.title}" for entry in topics)
         return f"I'm not sure about that one. Topics I can help with:\n{titles}"
     step_titles = {step.number: step.title for step in steps}
+    cause, fix = "Cause:", "Fix:"
+    if locale != "en":
+        from bot.ui.messages import text_in
+
+        cause, fix = (text_in(locale, f"answer.{n}_label").strip("*") for n in ("cause", "fix"))
     parts = []
     for match in answer.matches:
-        lines = [f"# {match.entry.title}", f"Cause: {match.entry.cause}", f"Fix: {match.entry.fix}"]
+        lines = [
+            f"# {match.entry.title}",
+            f"{cause} {match.entry.cause}",
+            f"{fix} {match.entry.fix}",
+        ]
         if match.entry.step in step_titles:
             lines.append(f"Guide step {match.entry.step}: {step_titles[match.entry.step]}")
         lines.extend(f"{link.label}: {link.url}" for link in match.entry.links)

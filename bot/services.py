@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.config import Settings
 from bot.guide.model import Step
 from bot.guide.search import TroubleshootingIndex, default_index
 from bot.guide.steps import default_steps
+from bot.guide.translations import SHIPPED, default_translations
 from bot.keys.creation_setting import CreationSetting
 from bot.keys.keyring import Keyring, load_or_create_keyring
 from bot.keys.limits import HourlyLimits, Limiter
 from bot.keys.probe import OpenAIProbe
 from bot.keys.service import KeyService
+from bot.slack.locale import LocaleCache
 from bot.store.asked_questions import QuestionLog
 from bot.store.database import Database
 from bot.store.events import EventLedger
 from bot.store.progress import ProgressStore
+from bot.ui.messages import locale_templates
 
 
 @dataclass
@@ -32,10 +35,18 @@ class Services:
     keys: KeyService
     creation: CreationSetting
     questions: QuestionLog
+    locales: LocaleCache = field(default_factory=LocaleCache)  # each person's Slack locale
 
     @classmethod
     def build(cls, settings: Settings, database: Database) -> Services:
-        """Everything the listeners use; raises ``KeyringError`` on a bad keyring."""
+        """Everything the listeners use; raises ``KeyringError`` on a bad keyring.
+
+        Translations are read and checked here too: a bad translation file stops start-up
+        (ValueError naming the file) instead of failing a person's first request.
+        """
+        default_translations()
+        for locale in SHIPPED:
+            locale_templates(locale)
         keyring_path = settings.keyring_file or settings.data_dir / "keyring.json"
         keyring, _created = load_or_create_keyring(settings.keyring_file, keyring_path)
         probe = OpenAIProbe(

@@ -15,6 +15,7 @@ from bot.keys.access import is_admin
 from bot.services import Services
 from bot.slack.actors import actor_of
 from bot.slack.key_views import home_keys
+from bot.slack.locale import localized_step, localized_steps
 from bot.ui.feedback import unanswered_home_blocks
 from bot.ui.guide import render_home, render_step
 
@@ -27,14 +28,17 @@ def home_view(
     person: Person,
     open_step: Step | None = None,
     keys_blocks: list[dict[str, Any]] | None = None,
+    locale: str = "en",
 ) -> dict[str, Any]:
     completed = services.progress.completed_steps(person)
-    view = render_home(services.steps, completed, extra_blocks=keys_blocks)
+    steps = localized_steps(services.steps, locale)
+    view = render_home(steps, completed, extra_blocks=keys_blocks, locale=locale)
     if open_step is not None:
         step_blocks = render_step(
-            open_step,
-            services.steps,
+            localized_step(open_step, locale),
+            steps,
             done=open_step.number in completed,
+            locale=locale,
         )
         blocks = [*step_blocks, {"type": "divider"}, *view["blocks"]]
         view = {**view, "blocks": blocks[:HOME_BLOCK_LIMIT]}
@@ -67,7 +71,8 @@ def publish_home(
     try:
         actor = actor or actor_of(person, client)
         extra = [*home_keys(services, actor), *unanswered_for_admins(services, actor)]
-        view = home_view(services, person, open_step, extra)
+        locale = services.locales.locale_of(person, client)
+        view = home_view(services, person, open_step, extra, locale)
         client.views_publish(user_id=person.user_id, view=view)
     except SlackApiError as error:
         log.warning(

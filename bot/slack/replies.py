@@ -11,6 +11,7 @@ from bot.guide.model import Answer
 from bot.identity import Person
 from bot.rules.secrets import contains_key
 from bot.services import Services
+from bot.slack.locale import localized_answer, localized_entries, localized_steps
 from bot.store.asked_questions import Outcome
 from bot.ui.answers import (
     MIN_CANDIDATES,
@@ -25,25 +26,31 @@ log = logging.getLogger(__name__)
 
 
 def reply_to_text(
-    services: Services, text: str, person: Person | None = None
+    services: Services, text: str, person: Person | None = None, locale: str = "en"
 ) -> list[dict[str, Any]]:
     """Blocks answering ``text``: a leaked-key warning, the topic list, or the best matches.
 
     With ``person`` (who asked), the question is kept for the learning loop: a confident
     answer gets feedback buttons, any other answer is kept as one the app could not give.
+    ``locale`` is the person's; an answer is shown in the question's language instead when
+    that language has a translation (bot.guide.translations.answer_locale).
     """
     cleaned = text.strip()
     if contains_key(cleaned):
         return render_key_in_text_warning()
     if not cleaned or cleaned.lower() in HELP_WORDS:
-        return render_help(services.troubleshooting.topics(), steps=services.steps)
-    answer = services.troubleshooting.search(cleaned)
-    token = _remember(services, person, cleaned, answer) if person is not None else None
+        topics = localized_entries(services.troubleshooting.topics(), locale)
+        steps = localized_steps(services.steps, locale)
+        return render_help(topics, steps=steps, locale=locale)
+    found = services.troubleshooting.search(cleaned)
+    token = _remember(services, person, cleaned, found) if person is not None else None
+    answer, shown_in = localized_answer(found, locale)
     return render_answer(
         answer,
-        services.steps,
-        entries=services.troubleshooting.topics(),
+        localized_steps(services.steps, shown_in),
+        entries=localized_entries(services.troubleshooting.topics(), shown_in),
         feedback_token=token,
+        locale=shown_in,
     )
 
 

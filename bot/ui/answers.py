@@ -12,7 +12,7 @@ from bot.ui import actions as ids
 from bot.ui.blocks import Block, actions, button, context, divider, header, section
 from bot.ui.feedback import feedback_actions
 from bot.ui.guide import links_line
-from bot.ui.messages import text
+from bot.ui.messages import text, text_in
 from bot.ui.mrkdwn import MAX_SECTION_TEXT, one_line, sanitize, truncate
 
 MAX_MATCHES_SHOWN = 3
@@ -37,6 +37,7 @@ def render_answer(
     *,
     entries: Sequence[Entry] = (),
     feedback_token: str | None = None,
+    locale: str = "en",
 ) -> list[Block]:
     """The reply to a question: the best matches with their fixes, or an honest "not sure".
 
@@ -45,30 +46,32 @@ def render_answer(
     "Not it" buttons carrying it.
     """
     if not answer.confident or not answer.matches:
-        return _render_not_sure(answer, steps, entries)
+        return _render_not_sure(answer, steps, entries, locale)
     by_number = {step.number: step for step in steps}
     blocks: list[Block] = []
-    echo = _query_echo(answer)
+    echo = _query_echo(answer, locale)
     if echo:
         blocks.append(context(echo))
     shown = answer.matches[:MAX_MATCHES_SHOWN]
     for position, match in enumerate(shown, 1):
-        blocks.extend(_match_blocks(match, position, by_number))
+        blocks.extend(_match_blocks(match, position, by_number, locale))
         if position < len(shown):
             blocks.append(divider())
-    blocks.append(context(text("answer.not_it")))
+    blocks.append(context(text_in(locale, "answer.not_it")))
     if feedback_token:
         blocks.append(feedback_actions(feedback_token))
     return blocks
 
 
-def render_help(entries: Sequence[Entry], *, steps: Sequence[Step] = ()) -> list[Block]:
+def render_help(
+    entries: Sequence[Entry], *, steps: Sequence[Step] = (), locale: str = "en"
+) -> list[Block]:
     """Every troubleshooting topic by title (grouped by step when ``steps`` are given)."""
     return [
-        header(text("help.topics_header")),
-        section(text("help.topics_intro")),
-        *topic_blocks(entries, steps),
-        context(text("help.examples")),
+        header(text_in(locale, "help.topics_header")),
+        section(text_in(locale, "help.topics_intro")),
+        *topic_blocks(entries, steps, locale),
+        context(text_in(locale, "help.examples")),
     ]
 
 
@@ -97,19 +100,21 @@ def fallback_text(blocks: Sequence[Block]) -> str:
     return text("fallback.default")
 
 
-def topic_blocks(entries: Sequence[Entry], steps: Sequence[Step] = ()) -> list[Block]:
+def topic_blocks(
+    entries: Sequence[Entry], steps: Sequence[Step] = (), locale: str = "en"
+) -> list[Block]:
     """Entry titles as bullet lines packed into a few sections of at most 3000 characters."""
     if not entries:
-        return [context(text("help.topics_empty"))]
+        return [context(text_in(locale, "help.topics_empty"))]
     blocks: list[Block] = []
     chunk: list[str] = []
     listed = 0
-    for heading, titles in _grouped(entries, steps):
+    for heading, titles in _grouped(entries, steps, locale):
         lines = ([heading] if heading else []) + [f"• {title}" for title in titles]
         for line in lines:
             if len("\n".join([*chunk, line])) > MAX_SECTION_TEXT:
                 if len(blocks) + 1 == MAX_TOPIC_SECTIONS:
-                    return [*blocks, *_last_topics(chunk, len(entries) - listed)]
+                    return [*blocks, *_last_topics(chunk, len(entries) - listed, locale)]
                 carried = [chunk.pop()] if chunk and not chunk[-1].startswith("•") else []
                 blocks.append(section("\n".join(chunk)))
                 chunk = carried
@@ -119,13 +124,18 @@ def topic_blocks(entries: Sequence[Entry], steps: Sequence[Step] = ()) -> list[B
     return blocks
 
 
-def _last_topics(chunk: list[str], remaining: int) -> list[Block]:
+def _last_topics(chunk: list[str], remaining: int, locale: str) -> list[Block]:
     while chunk and not chunk[-1].startswith("•"):
         chunk.pop()  # a group heading with no titles under it
-    return [section("\n".join(chunk)), context(text("help.topics_more", count=remaining))]
+    return [
+        section("\n".join(chunk)),
+        context(text_in(locale, "help.topics_more", count=remaining)),
+    ]
 
 
-def _grouped(entries: Sequence[Entry], steps: Sequence[Step]) -> list[tuple[str, list[str]]]:
+def _grouped(
+    entries: Sequence[Entry], steps: Sequence[Step], locale: str
+) -> list[tuple[str, list[str]]]:
     """(heading, titles) pairs: one group per step that has entries, then "Other"."""
     if not steps:
         return [("", [_topic_title(entry) for entry in entries])]
@@ -133,12 +143,12 @@ def _grouped(entries: Sequence[Entry], steps: Sequence[Step]) -> list[tuple[str,
     for step in steps:
         members = [_topic_title(entry) for entry in entries if entry.step == step.number]
         if members:
-            heading = text("help.group_step", number=step.number, title=step.title)
+            heading = text_in(locale, "help.group_step", number=step.number, title=step.title)
             groups.append((heading, members))
     known = {step.number for step in steps}
     others = [_topic_title(entry) for entry in entries if entry.step not in known]
     if others:
-        groups.append((text("help.group_other"), others))
+        groups.append((text_in(locale, "help.group_other"), others))
     return groups
 
 
@@ -147,10 +157,10 @@ def _topic_title(entry: Entry) -> str:
 
 
 def _render_not_sure(
-    answer: Answer, steps: Sequence[Step], entries: Sequence[Entry]
+    answer: Answer, steps: Sequence[Step], entries: Sequence[Entry], locale: str
 ) -> list[Block]:
-    lines = [text("answer.not_sure")]
-    echo = _query_echo(answer)
+    lines = [text_in(locale, "answer.not_sure")]
+    echo = _query_echo(answer, locale)
     if echo:
         lines.append(echo)
     candidates = answer.matches[:MAX_MATCHES_SHOWN]
@@ -166,67 +176,72 @@ def _render_not_sure(
         ]
         return [
             section("\n".join(lines)),
-            section(text("answer.one_of_these")),
+            section(text_in(locale, "answer.one_of_these")),
             actions(buttons),
-            context(text("answer.none_of_these")),
+            context(text_in(locale, "answer.none_of_these")),
             actions(
                 [
-                    button(text("help.button"), ids.SHOW_HELP),
-                    button(text("answer.overview_button"), ids.SHOW_OVERVIEW),
+                    button(text_in(locale, "help.button"), ids.SHOW_HELP),
+                    button(text_in(locale, "answer.overview_button"), ids.SHOW_OVERVIEW),
                 ]
             ),
         ]
     if entries:
-        topics = [context(text("answer.not_sure_next")), *topic_blocks(entries, steps)]
+        topics = [
+            context(text_in(locale, "answer.not_sure_next")),
+            *topic_blocks(entries, steps, locale),
+        ]
     else:
-        topics = [context(text("answer.not_sure_ask_help"))]
+        topics = [context(text_in(locale, "answer.not_sure_ask_help"))]
     return [
         section("\n".join(lines)),
         *topics,
-        context(text("help.examples")),
+        context(text_in(locale, "help.examples")),
         actions(
             [
-                button(text("help.button"), ids.SHOW_HELP),
-                button(text("answer.overview_button"), ids.SHOW_OVERVIEW),
+                button(text_in(locale, "help.button"), ids.SHOW_HELP),
+                button(text_in(locale, "answer.overview_button"), ids.SHOW_OVERVIEW),
             ]
         ),
     ]
 
 
-def _match_blocks(match: Match, position: int, steps: dict[int, Step]) -> list[Block]:
+def _match_blocks(match: Match, position: int, steps: dict[int, Step], locale: str) -> list[Block]:
     entry = match.entry
     step = steps.get(entry.step) if entry.step is not None else None
     lines = [
         f"*{sanitize(entry.title)}*",
-        f"{text('answer.cause_label')} {sanitize(entry.cause)}",
-        f"{text('answer.fix_label')} {sanitize(entry.fix)}",
+        f"{text_in(locale, 'answer.cause_label')} {sanitize(entry.cause)}",
+        f"{text_in(locale, 'answer.fix_label')} {sanitize(entry.fix)}",
     ]
     accessory = None
     details: list[str] = []
     if step is not None:
         accessory = button(
-            text("answer.open_step_button", number=step.number),
+            text_in(locale, "answer.open_step_button", number=step.number),
             ids.action_id(ids.OPEN_STEP, position),
             str(step.number),
         )
-        details.append(text("answer.fixed_in_step", number=step.number, title=step.title))
+        details.append(
+            text_in(locale, "answer.fixed_in_step", number=step.number, title=step.title)
+        )
     if entry.links:
-        details.append(f"{text('answer.links_label')} {links_line(entry.links)}")
+        details.append(f"{text_in(locale, 'answer.links_label')} {links_line(entry.links)}")
     blocks = [section("\n".join(lines), accessory=accessory)]
     if details:
         blocks.append(context(*details))
     return blocks
 
 
-def _query_echo(answer: Answer) -> str:
+def _query_echo(answer: Answer, locale: str) -> str:
     """The question, on one line, cut to 200 characters and escaped; "" when blank."""
     query = redact_question(answer.query, MAX_QUERY_ECHO)
     if not query:
         return ""
-    echo = text("answer.you_asked", query=truncate(query, MAX_QUERY_ECHO))
+    echo = text_in(locale, "answer.you_asked", query=truncate(query, MAX_QUERY_ECHO))
     if answer.matched_codes:
         codes = ", ".join(answer.matched_codes[:5])
-        echo += " · " + text("answer.matched_code", code=truncate(codes, MAX_QUERY_ECHO))
+        echo += " · " + text_in(locale, "answer.matched_code", code=truncate(codes, MAX_QUERY_ECHO))
     return echo
 
 

@@ -16,8 +16,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.guide.model import Answer, Match
 from bot.services import Services
-from bot.slack.context import person_of, services_of
+from bot.slack.context import locale_of, person_of, services_of
 from bot.slack.in_place import tell_out_of_date
+from bot.slack.locale import localized_answer, localized_steps
 from bot.store.asked_questions import Asked, Feedback
 from bot.ui import actions as ids
 from bot.ui.answers import fallback_text, render_answer
@@ -50,11 +51,12 @@ def rate_answer(
     if result is Feedback.UNKNOWN or asked is None:
         tell_out_of_date(body, respond, client, person)
         return
-    _thank_in_place(body, client, respond, _redrawn(body, services, asked, fixed))
+    locale = locale_of(context, client, person)
+    _thank_in_place(body, client, respond, _redrawn(body, services, asked, fixed, locale))
 
 
 def _redrawn(
-    body: dict[str, Any], services: Services, asked: Asked, fixed: bool
+    body: dict[str, Any], services: Services, asked: Asked, fixed: bool, locale: str
 ) -> list[dict[str, Any]]:
     """The answer with a thank-you line where the buttons were.
 
@@ -73,7 +75,9 @@ def _redrawn(
     if not matches:
         return [thanks_line(fixed)]
     answer = Answer(query=asked.question, matches=matches, confident=True, language=asked.language)
-    return [*render_answer(answer, services.steps), thanks_line(fixed)]
+    shown, shown_in = localized_answer(answer, locale)
+    steps = localized_steps(services.steps, shown_in)
+    return [*render_answer(shown, steps, locale=shown_in), thanks_line(fixed)]
 
 
 def _thank_in_place(

@@ -9,9 +9,10 @@ from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.guide.model import Answer, Match
-from bot.slack.context import person_of, services_of
+from bot.slack.context import locale_of, person_of, services_of
 from bot.slack.home import publish_home
 from bot.slack.in_place import show_in_place, step_from_value, tell_out_of_date
+from bot.slack.locale import localized_answer, localized_entries, localized_step, localized_steps
 from bot.ui.answers import render_answer, render_help
 from bot.ui.guide import render_overview, render_step
 
@@ -30,7 +31,9 @@ def open_step(
         tell_out_of_date(body, respond, client, person)
         return
     done = step.number in services.progress.completed_steps(person)
-    blocks = render_step(step, services.steps, done=done)
+    locale = locale_of(context, client, person)
+    steps = localized_steps(services.steps, locale)
+    blocks = render_step(localized_step(step, locale), steps, done=done, locale=locale)
     show_in_place(body, respond, client, services, person, blocks, open_step=step)
 
 
@@ -39,9 +42,11 @@ def show_overview(
 ) -> None:
     services = services_of(context)
     person = person_of(context)
+    locale = locale_of(context, client, person)
     blocks = render_overview(
-        services.steps,
+        localized_steps(services.steps, locale),
         services.progress.completed_steps(person),
+        locale=locale,
     )
     show_in_place(body, respond, client, services, person, blocks)
 
@@ -50,7 +55,12 @@ def show_help(
     body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     services = services_of(context)
-    blocks = render_help(services.troubleshooting.topics(), steps=services.steps)
+    locale = locale_of(context, client)
+    blocks = render_help(
+        localized_entries(services.troubleshooting.topics(), locale),
+        steps=localized_steps(services.steps, locale),
+        locale=locale,
+    )
     if body.get("view", {}).get("type") == "home":
         # Help is long; on Home it goes to the person's DM with the app instead.
         publish_home(client, services, person_of(context))
@@ -81,5 +91,9 @@ def show_entry(
     if entry is None:
         tell_out_of_date(body, respond, client, person)
         return
-    answer = Answer(query="", matches=(Match(entry, 1.0),), confident=True)
-    show_in_place(body, respond, client, services, person, render_answer(answer, services.steps))
+    answer, locale = localized_answer(
+        Answer(query="", matches=(Match(entry, 1.0),), confident=True),
+        locale_of(context, client, person),
+    )
+    blocks = render_answer(answer, localized_steps(services.steps, locale), locale=locale)
+    show_in_place(body, respond, client, services, person, blocks)

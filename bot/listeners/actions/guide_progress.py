@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.slack.context import person_of, services_of
+from bot.slack.context import locale_of, person_of, services_of
 from bot.slack.home import publish_home
 from bot.slack.in_place import (
     clicked_on_home,
@@ -15,6 +15,7 @@ from bot.slack.in_place import (
     step_from_value,
     tell_out_of_date,
 )
+from bot.slack.locale import localized_step, localized_steps
 from bot.ui.guide import render_step
 
 
@@ -57,7 +58,9 @@ def _set_done(
         services.progress.mark_done(person, step.number)
     else:
         services.progress.mark_undone(person, step.number)
-    blocks = render_step(step, services.steps, done=done)
+    locale = locale_of(context, client, person)
+    steps = localized_steps(services.steps, locale)
+    blocks = render_step(localized_step(step, locale), steps, done=done, locale=locale)
     show_in_place(body, respond, client, services, person, blocks, open_step=step)
     if not clicked_on_home(body):
         publish_home(client, services, person)

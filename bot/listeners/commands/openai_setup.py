@@ -14,7 +14,8 @@ from slack_sdk import WebClient
 from bot.guide.steps import find_step
 from bot.listeners.commands.team_keys import KEY_COMMANDS
 from bot.rules.secrets import contains_key
-from bot.slack.context import person_of, services_of
+from bot.slack.context import locale_of, person_of, services_of
+from bot.slack.locale import localized_step, localized_steps
 from bot.slack.replies import reply_to_text
 from bot.ui.answers import fallback_text, render_key_in_text_warning
 from bot.ui.guide import render_overview, render_step
@@ -32,13 +33,17 @@ def handle_openai_setup(
         KEY_COMMANDS[word.lower()](ack, command, context, client, rest.strip())
         return
     elif not text:
+        locale = locale_of(context, client)
         blocks = render_overview(
-            services.steps,
+            localized_steps(services.steps, locale),
             services.progress.completed_steps(person_of(context)),
+            locale=locale,
         )
     elif (step := find_step(text, services.steps)) is not None:
+        locale = locale_of(context, client)
         done = step.number in services.progress.completed_steps(person_of(context))
-        blocks = render_step(step, services.steps, done=done)
+        steps = localized_steps(services.steps, locale)
+        blocks = render_step(localized_step(step, locale), steps, done=done, locale=locale)
     else:
-        blocks = reply_to_text(services, text, person_of(context))
+        blocks = reply_to_text(services, text, person_of(context), locale_of(context, client))
     ack(response_type="ephemeral", text=fallback_text(blocks), blocks=blocks)

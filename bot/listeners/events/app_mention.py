@@ -6,8 +6,9 @@ import re
 from typing import Any
 
 from slack_bolt import BoltContext, Say
+from slack_sdk import WebClient
 
-from bot.slack.context import person_of, services_of
+from bot.slack.context import locale_of, person_of, services_of
 from bot.slack.replies import reply_to_text
 from bot.ui.answers import fallback_text
 
@@ -16,10 +17,13 @@ from bot.ui.answers import fallback_text
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^<>]*)?>")
 
 
-def handle_app_mention(event: dict[str, Any], context: BoltContext, say: Say) -> None:
+def handle_app_mention(
+    event: dict[str, Any], context: BoltContext, say: Say, client: WebClient
+) -> None:
     question = MENTION.sub(" ", event.get("text") or "").strip()
     person = person_of(context, event.get("user"))
-    blocks = reply_to_text(services_of(context), question, person)
+    locale = locale_of(context, client, person)
+    blocks = reply_to_text(services_of(context), question, person, locale)
     say(
         blocks=blocks,
         text=fallback_text(blocks),

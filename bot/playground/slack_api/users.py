@@ -27,9 +27,14 @@ class FakeUser:
     is_org_admin: bool = False
     is_org_owner: bool = False
     teams: tuple[str, ...] = ()
+    locale: str = "en-US"
 
-    def info(self) -> dict[str, Any]:
-        """The ``user`` object of a ``users.info`` answer."""
+    def info(self, *, include_locale: bool = False) -> dict[str, Any]:
+        """The ``user`` object of a ``users.info`` answer.
+
+        Slack adds ``locale`` (e.g. "zh-CN", "es-LA") only when asked with
+        ``include_locale=true``; without it the key is absent, as in Slack's answers.
+        """
         user: dict[str, Any] = {
             "id": self.id,
             "team_id": self.team_id,
@@ -41,6 +46,8 @@ class FakeUser:
             "is_bot": self.is_bot,
             "is_restricted": False,
         }
+        if include_locale:
+            user["locale"] = self.locale
         if self.enterprise_id is not None:
             user["enterprise_user"] = {
                 "id": self.id,
@@ -57,19 +64,29 @@ class UsersAPI:
     team_id: str
     users: dict[str, FakeUser]
 
+    users_info_error: str | None
+
     def _init_users(self) -> None:
         self.users = {}
+        self.users_info_error = None
 
     def add_user(self, user_id: str, **attributes: Any) -> FakeUser:
         user = FakeUser(id=user_id, team_id=attributes.pop("team_id", self.team_id), **attributes)
         self.users[user_id] = user
         return user
 
+    def fail_users_info(self, error: str | None) -> None:
+        """Make every ``users.info`` answer ``{"ok": false, "error": error}`` (None: stop)."""
+        self.users_info_error = error
+
     def users_info(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        if self.users_info_error is not None:
+            return {"ok": False, "error": self.users_info_error}
         user = self.users.get(str(params.get("user")))
         if user is None:
             return {"ok": False, "error": "user_not_found"}
-        return {"ok": True, "user": user.info()}
+        asked = str(params.get("include_locale", "")).strip().lower() in {"1", "true"}
+        return {"ok": True, "user": user.info(include_locale=asked)}
 
 
 ROUTES = {"users.info": UsersAPI.users_info}
