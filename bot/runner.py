@@ -86,6 +86,7 @@ def run(settings: Settings) -> int:
     except KeyringError as error:
         print(f"openai-setup cannot start: {error}", file=sys.stderr)
         return 4
+    _warm_up_segmenter()
     try:
         _check_slack(settings)
     except SlackUnavailable as error:
@@ -95,6 +96,15 @@ def run(settings: Settings) -> int:
         return _serve_socket_mode(settings, services)
     database.dispose()  # each worker opens its own connections
     return _serve_http(settings)
+
+
+def _warm_up_segmenter() -> None:
+    """Chinese questions need jieba's dictionary (about a second to load): loaded here, in the
+    one process that forks the workers, they share it and none pays for it on a request."""
+    from bot.guide.cjk import warm_up
+
+    seconds = warm_up()
+    log.info("Chinese word segmenter ready in %d ms", seconds * 1000)
 
 
 def _check_slack(settings: Settings) -> None:

@@ -23,7 +23,7 @@ from tests.fakes.slack import FakeSlack
 from tests.support import payloads
 from tests.support.app_process import AppProcess
 from tests.support.blocks import all_text
-from tests.support.running_app import SIGNING_SECRET
+from tests.support.running_app import SIGNING_SECRET, HttpResponse
 from tests.support.running_app import http as http_request
 
 WORKERS = 2
@@ -134,6 +134,23 @@ def test_openai_is_imported_only_when_a_key_is_checked(served: Served) -> None:
     assert imported_openai()
 
 
+def test_the_chinese_segmenter_is_loaded_once_before_the_workers_fork(served: Served) -> None:
+    def loads() -> int:
+        return served.app.log().count("Chinese word segmenter ready")
+
+    # Loaded by the main process before forking: once, not once per worker, and not left to
+    # the first Chinese question (which would spend its 3 s ack loading a dictionary).
+    assert loads() == 1
+    response = _send_once(
+        served, _question_request(served.slack, "我的余额不足，API 返回 429 怎么办")
+    )
+    assert response.status == 200
+    answer = response.json()
+    assert answer["response_type"] == "ephemeral"
+    assert any("\u4e00" <= char <= "\u9fff" for char in all_text(answer["blocks"]))
+    assert loads() == 1
+
+
 # --- helpers ---------------------------------------------------------------------------------
 Request = tuple[bytes, dict[str, str]]
 
@@ -156,6 +173,16 @@ def _command_request(slack: FakeSlack, number: int) -> Request:
         "", user_id="U0ALICE", response_url=slack.response_url(f"s{number}")
     )
     return _signed(body, "application/x-www-form-urlencoded")
+
+
+def _question_request(slack: FakeSlack, question: str) -> Request:
+    body = payloads.slash_command(question, user_id="U0ALICE", response_url=slack.response_url("q"))
+    return _signed(body, "application/x-www-form-urlencoded")
+
+
+def _send_once(served: Served, request: Request) -> HttpResponse:
+    body, headers = request
+    return http_request("POST", f"{served.app.url}{EVENTS_PATH}", body, headers)
 
 
 def _deliver_until_every_worker_served(
