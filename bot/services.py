@@ -10,6 +10,7 @@ from bot.guide.search import TroubleshootingIndex, default_index
 from bot.guide.steps import default_steps
 from bot.keys.creation_setting import CreationSetting
 from bot.keys.keyring import Keyring, load_or_create_keyring
+from bot.keys.leak_watch import LeakWatch
 from bot.keys.limits import HourlyLimits, Limiter
 from bot.keys.probe import OpenAIProbe
 from bot.keys.service import KeyService
@@ -29,6 +30,7 @@ class Services:
     keyring: Keyring
     keys: KeyService
     creation: CreationSetting
+    leaks: LeakWatch
 
     @classmethod
     def build(cls, settings: Settings, database: Database) -> Services:
@@ -56,6 +58,7 @@ class Services:
                 limiter=Limiter(database, hourly_limits(settings)),
             ),
             creation=CreationSetting(database, key_admins=settings.key_admin_ids),
+            leaks=LeakWatch(database, keyring, probe, key_admins=settings.key_admin_ids),
         )
 
     def __deepcopy__(self, memo: dict[int, object]) -> Services:

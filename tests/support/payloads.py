@@ -149,6 +149,58 @@ def message_im(
     }
 
 
+def message_channel(
+    text: str,
+    *,
+    user_id: str,
+    channel: str = "C0GENERAL",
+    channel_type: str = "channel",
+    ts: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A ``message.channels`` (or ``.groups``/``.mpim``) event: a person posting in a channel."""
+    ts = ts or f"{time.time():.6f}"
+    return {
+        "type": "message",
+        "channel": channel,
+        "user": user_id,
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+        "channel_type": channel_type,
+        **extra,
+    }
+
+
+def message_edited(
+    new_text: str,
+    old_text: str,
+    *,
+    user_id: str,
+    channel: str = "C0GENERAL",
+    ts: str = "1700000000.000100",
+) -> dict[str, Any]:
+    """A ``message_changed`` event as Slack sends it when a person edits a channel message."""
+    now = f"{time.time():.6f}"
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": channel,
+        "channel_type": "channel",
+        "ts": now,
+        "event_ts": now,
+        "message": {
+            "type": "message",
+            "user": user_id,
+            "text": new_text,
+            "ts": ts,
+            "edited": {"user": user_id, "ts": now},
+        },
+        "previous_message": {"type": "message", "user": user_id, "text": old_text, "ts": ts},
+    }
+
+
 def app_mention(
     text: str,
     *,
