@@ -56,8 +56,12 @@ def block_actions(
     view: dict[str, Any] | None = None,
     block_id: str = "b1",
     enterprise_id: str | None = None,
+    action_fields: dict[str, Any] | None = None,
 ) -> bytes:
-    """A ``block_actions`` interaction, from an ephemeral message or from a view (Home)."""
+    """A ``block_actions`` interaction, from an ephemeral message or from a view (Home).
+
+    ``action_fields``: more fields of the action, e.g. a select's ``selected_conversation``.
+    """
     action = {
         "action_id": action_id,
         "block_id": block_id,
@@ -65,6 +69,7 @@ def block_actions(
         "text": {"type": "plain_text", "text": "Button", "emoji": True},
         "value": value,
         "action_ts": f"{time.time():.6f}",
+        **(action_fields or {}),
     }
     payload: dict[str, Any] = {
         "type": "block_actions",

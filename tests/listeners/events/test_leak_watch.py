@@ -9,16 +9,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.identity import Workspace
 from bot.store.leak_models import LeakSighting
+from bot.ui import actions
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack import FakeSlack
 from tests.support import payloads
-from tests.support.blocks import all_text
-from tests.support.leaks import eventually
+from tests.support.blocks import all_text, find_button
+from tests.support.leaks import assert_nowhere, debug_logs, eventually
 from tests.support.running_app import RunningApp, default_app_settings
 
 LEAKED = FakeOpenAI.key_for("valid", "leak")
 REVOKED = FakeOpenAI.key_for("revoked", "leak")
+ALL = Workspace("", "T0001")
 
 
 def sightings(app: RunningApp) -> list[LeakSighting]:
@@ -189,3 +192,132 @@ def test_two_replicas_receiving_the_same_event_alert_once(
     finally:
         first.close()
         second.close()
+
+
+def _alerts(app: RunningApp) -> list:
+    return [
+        call
+        for call in app.slack.calls_to("chat.postMessage")
+        if "posted in a channel" in call.text_content()
+    ]
+
+
+def _audit(app: RunningApp) -> list[tuple[str, str, str]]:
+    from bot.store.models import AuditEvent
+
+    with app.database.read_session() as session:
+        rows = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "leak").order_by(AuditEvent.id)
+        )
+        return [(row.actor, row.outcome, row.project_name or "") for row in rows]
+
+
+def test_a_stored_key_leaked_compromises_its_project_until_replaced(app: RunningApp) -> None:
+    store_key(app, "prod", LEAKED)  # Alice maintains "prod"
+    app.event(payloads.message_channel(f"use {LEAKED}", user_id="U0BOB", ts="1700000009.000200"))
+    (nudge,) = app.slack.wait_for("chat.postEphemeral")
+    # The author's button opens the key dialog for the matching project.
+    button = find_button(nudge.blocks(), actions.OPEN_KEY_MODAL)
+    assert button["value"] == "prod"
+    assert "maintainers" in all_text(nudge.blocks())
+    # The maintainer and the key admin are told by DM: who, where, when, a permalink.
+    alerts = eventually(lambda: _alerts(app), lambda found: len(found) == 2)
+    assert sorted(call.params["channel"] for call in alerts) == ["U0ALICE", "U0KEYADMIN"]
+    alert_text = all_text(alerts[0].blocks())
+    assert "<@U0BOB>" in alert_text and "<#C0GENERAL>" in alert_text
+    assert "https://example.slack.com/archives/C0GENERAL/p1700000009000200" in alert_text
+    assert "still accepts" in alert_text
+    assert _audit(app) == [("U0BOB", "compromised", "prod")]
+    # The key list shows the project compromised.
+    listing = all_text(app.command("keys", user_id="U0BOB").json()["blocks"])
+    assert "compromised" in listing and "<@U0BOB>" in listing
+    # App Home too.
+    home = _home_for(app, "U0ALICE")
+    assert "compromised" in all_text(home)
+
+    # A new key through the dialog clears it and updates both alerts in place.
+    store_key(app, "prod", FakeOpenAI.key_for("valid", "new"))
+    updates = app.slack.wait_for("chat.update", 2)
+    assert {(u.params["channel"], u.params["ts"]) for u in updates} == {
+        (a.params["channel"], _ts_of(app, a)) for a in alerts
+    }
+    assert "Replaced" in all_text(updates[0].blocks()) and "<@U0ALICE>" in all_text(
+        updates[0].blocks()
+    )
+    listing = all_text(app.command("keys", user_id="U0BOB").json()["blocks"])
+    assert "compromised" not in listing
+    assert _audit(app) == [("U0BOB", "compromised", "prod"), ("U0ALICE", "replaced", "prod")]
+
+
+def _ts_of(app: RunningApp, call: object) -> str:
+    (row,) = sightings(app)
+    refs = dict(line.split(" ") for line in (row.alerts or "").splitlines())
+    return refs[call.params["channel"]]  # type: ignore[attr-defined]
+
+
+def _home_for(app: RunningApp, user_id: str) -> list[dict]:
+    before = len(app.slack.calls_to("views.publish"))
+    app.event(payloads.app_home_opened(user_id))
+    count = before + 1
+    while True:
+        calls = app.slack.wait_for("views.publish", count)
+        for call in calls[before:]:
+            if call.params.get("user_id") == user_id:
+                return call.blocks()
+        count += 1
+
+
+def test_the_leaked_key_appears_nowhere(app: RunningApp) -> None:
+    with debug_logs() as logs:
+        store_key(app, "prod", LEAKED)
+        app.event(payloads.message_channel(f"key {LEAKED} and {REVOKED}", user_id="U0BOB"))
+        app.slack.wait_for("chat.postEphemeral", 2)
+        eventually(lambda: _alerts(app), lambda found: len(found) == 2)
+        app.event(payloads.message_edited(f"x {LEAKED}", "x", user_id="U0BOB"))
+        eventually(lambda: sightings(app), lambda rows: rows[0].seen_count == 2)
+        store_key(app, "prod", FakeOpenAI.key_for("valid", "new"))
+        app.slack.wait_for("chat.update", 2)
+    assert_nowhere(app, logs, LEAKED, REVOKED, LEAKED[len("sk-proj-") :])
+
+
+def test_admins_turn_the_watch_off_and_pick_an_alert_channel(app: RunningApp) -> None:
+    app.slack.add_user("U0BOSS", is_admin=True)
+    home = _home_for(app, "U0BOSS")
+    assert "Leak watch:* on" in all_text(home)
+    assert "Leak watch" not in all_text(_home_for(app, "U0BOB"))
+    # A member's forged click changes nothing.
+    app.action(actions.LEAK_WATCH, actions.SETTING_OFF, user_id="U0BOB", container="home")
+    (refusal,) = app.slack.wait_for("chat.postMessage")
+    assert "Only workspace admins" in refusal.params["text"]
+    assert app.services.leaks.setting(ALL).enabled
+    # The admin picks a channel: the next alert goes there, not by DM.
+    app.action(
+        actions.LEAK_ALERT_CHANNEL,
+        "",
+        user_id="U0BOSS",
+        container="home",
+        action_fields={"type": "conversations_select", "selected_conversation": "C0SECURITY"},
+    )
+    setting = eventually(lambda: app.services.leaks.setting(ALL), lambda s: s.alert_channel)
+    assert setting.alert_channel == "C0SECURITY"
+    app.event(payloads.message_channel(f"k {LEAKED}", user_id="U0BOB"))
+    (alert,) = eventually(lambda: _alerts(app), lambda found: len(found) == 1)
+    assert alert.params["channel"] == "C0SECURITY"
+    # Off: keys go unnoticed.
+    app.action(actions.LEAK_WATCH, actions.SETTING_OFF, user_id="U0BOSS", container="home")
+    setting = eventually(lambda: app.services.leaks.setting(ALL), lambda s: not s.enabled)
+    assert not setting.enabled
+    app.event(payloads.message_channel(f"k {REVOKED}", user_id="U0BOB"))
+    settle(app)
+    assert len(app.slack.calls_to("chat.postEphemeral")) == 1
+    assert len(sightings(app)) == 1
+
+
+def test_live_check_off_sends_nothing_to_openai(app: RunningApp, fake_openai: FakeOpenAI) -> None:
+    app.slack.add_user("U0BOSS", is_admin=True)
+    app.action(actions.LEAK_LIVE_CHECK, actions.SETTING_OFF, user_id="U0BOSS", container="home")
+    eventually(lambda: app.services.leaks.setting(ALL), lambda s: not s.live_check)
+    app.event(payloads.message_channel(f"k {LEAKED}", user_id="U0BOB"))
+    (nudge,) = app.slack.wait_for("chat.postEphemeral")
+    assert "still accepts" not in all_text(nudge.blocks())
+    assert not fake_openai.requests_to("/v1/models")
