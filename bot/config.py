@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     projects_per_workspace_per_hour: int = Field(default=25, ge=1, le=100_000)
     key_checks_per_person_per_hour: int = Field(default=20, ge=1, le=100_000)
     key_checks_per_workspace_per_hour: int = Field(default=100, ge=1, le=100_000)
+    # The leak watch on channel messages (README: "Leak watch"); false: channel messages are
+    # only acknowledged, whatever the workspace setting and the manifest say.
+    leak_watch: bool = True
     # Slack's own payloads (a view with 100 blocks included) stay well under 1 MiB.
     max_request_bytes: int = Field(default=1024 * 1024, ge=16 * 1024, le=16 * 1024 * 1024)
 

@@ -1,8 +1,9 @@
 """Messages in channels the app is a member of: keys posted there, and what to do now.
 
-The ack path only routes (``may_hold_key`` is a substring test); the detector, the
-database and every Slack call run after the ack, as a lazy listener. Nothing here logs,
-stores or sends the key: only its fingerprint (stored) and mask (shown).
+The ack path routes and runs the detector (``holds_key``, microseconds); the database,
+OpenAI and every Slack call run after the ack, as a lazy listener, for messages with a
+key. Nothing here logs, stores or sends the key: only its fingerprint (stored) and mask
+(shown).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.identity import Workspace
 from bot.keys.leak_watch import Post
-from bot.rules.secrets import KEY_START, find_keys
+from bot.rules.secrets import contains_key, find_keys
 from bot.slack.context import services_of
 from bot.slack.leak_alerts import send_alert
 from bot.ui.answers import fallback_text
@@ -36,12 +37,21 @@ def is_direct_message(event: dict[str, Any]) -> bool:
     return event.get("channel_type") == "im"
 
 
-def may_hold_key(event: dict[str, Any]) -> bool:
-    """The ack path's test: a watched channel and "sk-" somewhere in the text (or the edit)."""
+def holds_key(event: dict[str, Any], context: BoltContext) -> bool:
+    """The ack path's test: a watched channel, and a key in the text (or the edit's text).
+
+    The detector runs here, before the ack, so that only messages with a key start work
+    after it: a scan costs microseconds (benchmarks/leak_watch_bench.py), a lazy listener's
+    thread and request copy cost more, and "sk-" alone is common ("sk-learn", masks).
+    """
     if event.get("channel_type") not in WATCHED_CHANNEL_TYPES:
         return False
+    if not services_of(context).settings.leak_watch:
+        return False
     message = _posted(event)
-    return message is not None and KEY_START in (message.get("text") or "")
+    if message is None:
+        return False
+    return contains_key(str(message.get("text") or "")[:MAX_MESSAGE_CHARS])
 
 
 def acknowledge_message(ack: Ack) -> None:
@@ -58,16 +68,19 @@ def watch_for_leaks(event: dict[str, Any], context: BoltContext, client: WebClie
     ts = message.get("ts")
     if not (isinstance(user_id, str) and isinstance(channel, str) and isinstance(ts, str)):
         return
-    workspace = Workspace(context.enterprise_id or "", context.team_id or "")
-    setting = services.leaks.setting(workspace)
-    if not setting.enabled:
-        return
+    # The detector first: most messages with "sk-" hold no key and need no database.
     found = find_keys(str(message.get("text") or "")[:MAX_MESSAGE_CHARS])
-    if event.get("subtype") == "message_changed":
+    if found and event.get("subtype") == "message_changed":
         # An edit: only keys the edit added (the earlier text was handled when posted).
         before = (event.get("previous_message") or {}).get("text") or ""
         already = {key.value for key in find_keys(str(before)[:MAX_MESSAGE_CHARS])}
         found = [key for key in found if key.value not in already]
+    if not found:
+        return
+    workspace = Workspace(context.enterprise_id or "", context.team_id or "")
+    setting = services.leaks.setting(workspace)
+    if not setting.enabled:
+        return
     post = Post(workspace, user_id, channel, ts)
     thread_ts = message.get("thread_ts")
     for key in found:

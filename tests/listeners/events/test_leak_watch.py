@@ -321,3 +321,19 @@ def test_live_check_off_sends_nothing_to_openai(app: RunningApp, fake_openai: Fa
     (nudge,) = app.slack.wait_for("chat.postEphemeral")
     assert "still accepts" not in all_text(nudge.blocks())
     assert not fake_openai.requests_to("/v1/models")
+
+
+def test_the_operator_can_leave_the_watch_out(
+    slack: FakeSlack, fake_openai: FakeOpenAI, database_url: str, tmp_path: Path
+) -> None:
+    settings = default_app_settings(fake_openai.base_url, tmp_path / "data")
+    app = RunningApp(slack, database_url, leak_watch=False, **settings)
+    try:
+        assert app.event(payloads.message_channel(f"k {LEAKED}", user_id="U0BOB")).status == 200
+        app.event(payloads.message_im("phone code never arrives", user_id="U0ALICE"))
+        slack.wait_for("chat.postMessage")
+        settle(app)
+        assert not slack.calls_to("chat.postEphemeral")
+        assert sightings(app) == []
+    finally:
+        app.close()
