@@ -19,6 +19,7 @@ from sqlalchemy import delete, select, union
 
 from bot.identity import Workspace
 from bot.store import key_records as records
+from bot.store import leaks as leak_rows
 from bot.store.database import Database
 from bot.store.models import KeyCheck, KeyProject, StepCompletion, WorkspaceSetting
 from bot.store.progress import ProgressStore
@@ -96,8 +97,10 @@ class WorkspaceRemoval:
             return sorted({str(team) for team in session.scalars(query)})
 
     def _forget_settings(self, workspace: Workspace) -> None:
-        """The workspace's settings and its hourly check counts: a reinstall starts afresh."""
+        """The workspace's settings, its hourly check counts and the leak watch's rows (its
+        setting, the fingerprints and masks it saw): a reinstall starts afresh."""
         with self.database.session() as session, session.begin():
+            leak_rows.delete_workspace(session, workspace)
             for table in (WorkspaceSetting, KeyCheck):
                 session.execute(
                     delete(table).where(

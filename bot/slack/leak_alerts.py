@@ -4,6 +4,7 @@ compromised project gets its new key."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -19,16 +20,24 @@ def update_alerts(client: WebClient, closed: list[Sighting], who: str) -> None:
     """A compromised project got its new key: every alert about it says so, in place."""
     for sighting in closed:
         when = sighting.resolved_at
-        if when is None:
-            continue
-        blocks = render_alert(sighting, replaced=(who, when))
-        for ref in sighting.alerts:
-            try:
-                client.chat_update(
-                    channel=ref.channel, ts=ref.ts, blocks=blocks, text=fallback_text(blocks)
-                )
-            except SlackApiError as error:
-                log.warning("could not update a leak alert: %s", error.response.get("error"))
+        if when is not None:
+            _update(client, sighting, render_alert(sighting, replaced=(who, when)))
+
+
+def count_in_alerts(client: WebClient, sighting: Sighting) -> None:
+    """The key was seen again today: its open alerts show the new count (no new alert)."""
+    if sighting.resolved_at is None:
+        _update(client, sighting, render_alert(sighting))
+
+
+def _update(client: WebClient, sighting: Sighting, blocks: list[dict[str, Any]]) -> None:
+    for ref in sighting.alerts:
+        try:
+            client.chat_update(
+                channel=ref.channel, ts=ref.ts, blocks=blocks, text=fallback_text(blocks)
+            )
+        except SlackApiError as error:
+            log.warning("could not update a leak alert: %s", error.response.get("error"))
 
 
 def send_alert(

@@ -20,7 +20,7 @@ from bot.identity import Workspace
 from bot.keys.leak_watch import Post
 from bot.rules.secrets import contains_key, find_keys
 from bot.slack.context import services_of
-from bot.slack.leak_alerts import send_alert
+from bot.slack.leak_alerts import count_in_alerts, send_alert
 from bot.ui.answers import fallback_text
 from bot.ui.leak_watch import render_nudge
 
@@ -102,6 +102,8 @@ def watch_for_leaks(event: dict[str, Any], context: BoltContext, client: WebClie
         if sighting.first and (sighting.project_id is not None or setting.alert_channel):
             alerts = send_alert(client, sighting, setting.alert_channel, services.leaks.key_admins)
             services.leaks.note(sighting.id, alerts=alerts)
+        elif not sighting.first:
+            count_in_alerts(client, sighting)
 
 
 def _permalink(client: WebClient, channel: str, ts: str) -> str | None:

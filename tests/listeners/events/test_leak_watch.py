@@ -153,6 +153,7 @@ def test_the_same_key_twice_alerts_once_and_counts(
     store_key(app, "prod", LEAKED)
     app.event(payloads.message_channel(f"key: {LEAKED}", user_id="U0BOB"))
     app.slack.wait_for("chat.postEphemeral")
+    eventually(lambda: sightings(app)[0].alerts or "", lambda alerts: alerts.count("\n") == 1)
     app.event(payloads.message_channel(f"again {LEAKED}", user_id="U0ALICE", channel="C0OTHER"))
     app.slack.wait_for("chat.postEphemeral", 2)
     row = eventually(lambda: sightings(app)[0], lambda r: r.seen_count == 2)
@@ -166,6 +167,9 @@ def test_the_same_key_twice_alerts_once_and_counts(
         if "posted in a channel" in c.text_content()
     ]
     assert sorted(c.params["channel"] for c in alerts) == ["U0ALICE", "U0KEYADMIN"]
+    # The alerts show the count, updated in place (no second alert).
+    updates = app.slack.wait_for("chat.update", 2)
+    assert all("seen 2 times today" in all_text(update.blocks()) for update in updates)
     # One live check for the sighting (the submission made its own before).
     assert len(fake_openai.requests_to("/v1/models")) == 2
 
@@ -337,3 +341,11 @@ def test_the_operator_can_leave_the_watch_out(
         assert sightings(app) == []
     finally:
         app.close()
+
+
+def test_uninstalling_forgets_what_the_watch_saw(app: RunningApp) -> None:
+    app.event(payloads.message_channel(f"k {LEAKED}", user_id="U0BOB"))
+    app.slack.wait_for("chat.postEphemeral")
+    assert len(sightings(app)) == 1
+    app.event({"type": "app_uninstalled", "event_ts": "1700000000.1"})
+    assert eventually(lambda: sightings(app), lambda rows: not rows) == []
