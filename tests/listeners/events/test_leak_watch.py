@@ -349,3 +349,15 @@ def test_uninstalling_forgets_what_the_watch_saw(app: RunningApp) -> None:
     assert len(sightings(app)) == 1
     app.event({"type": "app_uninstalled", "event_ts": "1700000000.1"})
     assert eventually(lambda: sightings(app), lambda rows: not rows) == []
+
+
+def test_a_file_shared_with_a_key_in_its_message_text_is_caught(app: RunningApp) -> None:
+    event = payloads.message_channel(
+        f"config attached, key is {LEAKED}",
+        user_id="U0BOB",
+        subtype="file_share",
+        files=[{"id": "F0CONFIG", "name": "config.env", "mode": "hosted"}],
+    )
+    app.event(event)
+    (nudge,) = app.slack.wait_for("chat.postEphemeral")
+    assert nudge.params["user"] == "U0BOB"
