@@ -92,13 +92,17 @@ def watch_for_leaks(event: dict[str, Any], context: BoltContext, client: WebClie
             services.leaks.note(sighting.id, permalink=permalink, live_status=live)
             sighting = replace(sighting, permalink=permalink, live_status=live)
         blocks = render_nudge(sighting.masked, sighting.project_name, live or sighting.live_status)
-        client.chat_postEphemeral(
-            channel=channel,
-            user=user_id,
-            blocks=blocks,
-            text=fallback_text(blocks),
-            thread_ts=thread_ts if isinstance(thread_ts, str) else None,
-        )
+        try:
+            client.chat_postEphemeral(
+                channel=channel,
+                user=user_id,
+                blocks=blocks,
+                text=fallback_text(blocks),
+                thread_ts=thread_ts if isinstance(thread_ts, str) else None,
+            )
+        except SlackApiError as error:
+            # The author may have left the channel meanwhile: the alert still goes out.
+            log.warning("could not nudge the author: %s", error.response.get("error"))
         if sighting.first and (sighting.project_id is not None or setting.alert_channel):
             alerts = send_alert(client, sighting, setting.alert_channel, services.leaks.key_admins)
             services.leaks.note(sighting.id, alerts=alerts)

@@ -361,3 +361,13 @@ def test_a_file_shared_with_a_key_in_its_message_text_is_caught(app: RunningApp)
     app.event(event)
     (nudge,) = app.slack.wait_for("chat.postEphemeral")
     assert nudge.params["user"] == "U0BOB"
+
+
+def test_maintainers_are_told_even_when_the_author_cannot_be(app: RunningApp) -> None:
+    store_key(app, "prod", LEAKED)
+    app.slack.fail("chat.postEphemeral", 200, {"ok": False, "error": "user_not_in_channel"})
+    app.slack.fail("chat.getPermalink", 200, {"ok": False, "error": "message_not_found"})
+    app.event(payloads.message_channel(f"k {LEAKED}", user_id="U0BOB"))
+    alerts = eventually(lambda: _alerts(app), lambda found: len(found) == 2)
+    assert len(alerts) == 2
+    assert "compromised" in all_text(app.command("keys", user_id="U0BOB").json()["blocks"])
