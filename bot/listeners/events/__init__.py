@@ -4,13 +4,8 @@ from slack_bolt import App
 
 from bot.listeners.events.app_home_opened import handle_app_home_opened
 from bot.listeners.events.app_mention import handle_app_mention
-from bot.listeners.events.direct_message import handle_direct_message
-from bot.listeners.events.leak_watch import (
-    acknowledge_message,
-    holds_key,
-    is_direct_message,
-    watch_for_leaks,
-)
+from bot.listeners.events.direct_message import handle_direct_message, is_direct_message
+from bot.listeners.events.leak_watch import acknowledge_message, holds_key, watch_for_leaks
 from bot.listeners.events.workspace_removed import handle_workspace_removed
 
 

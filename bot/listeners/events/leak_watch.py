@@ -33,10 +33,6 @@ WATCHED_CHANNEL_TYPES = frozenset({"channel", "group", "mpim"})
 _SKIPPED_SUBTYPES = frozenset({"bot_message", "message_deleted", "message_replied"})
 
 
-def is_direct_message(event: dict[str, Any]) -> bool:
-    return event.get("channel_type") == "im"
-
-
 def holds_key(event: dict[str, Any], context: BoltContext) -> bool:
     """The ack path's test: a watched channel, and a key in the text (or the edit's text).
 
