@@ -10,6 +10,7 @@ scripts=(
     benchmarks/app_latency.py
     benchmarks/search_scale.py
     benchmarks/startup.py
+    benchmarks/leak_watch_bench.py
 )
 {
     failed=0

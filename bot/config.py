@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # How long troubleshooting questions are kept (README: "Questions I couldn't answer");
     # older ones are deleted as new ones are written or the list is read.
     unanswered_retention_days: int = Field(default=90, ge=1, le=3650)
+    # The leak watch on channel messages (README: "Leak watch"); false: channel messages are
+    # only acknowledged, whatever the workspace setting and the manifest say.
+    leak_watch: bool = True
     # Slack's own payloads (a view with 100 blocks included) stay well under 1 MiB.
     max_request_bytes: int = Field(default=1024 * 1024, ge=16 * 1024, le=16 * 1024 * 1024)
 

@@ -12,6 +12,7 @@ from bot.guide.steps import default_steps
 from bot.guide.translations import SHIPPED, default_translations
 from bot.keys.creation_setting import CreationSetting
 from bot.keys.keyring import Keyring, load_or_create_keyring
+from bot.keys.leak_watch import LeakWatch
 from bot.keys.limits import HourlyLimits, Limiter
 from bot.keys.probe import OpenAIProbe
 from bot.keys.service import KeyService
@@ -35,6 +36,7 @@ class Services:
     keys: KeyService
     creation: CreationSetting
     questions: QuestionLog
+    leaks: LeakWatch
     locales: LocaleCache = field(default_factory=LocaleCache)  # each person's Slack locale
 
     @classmethod
@@ -73,6 +75,7 @@ class Services:
             questions=QuestionLog(
                 database, retention=timedelta(days=settings.unanswered_retention_days)
             ),
+            leaks=LeakWatch(database, keyring, probe, key_admins=settings.key_admin_ids),
         )
 
     def __deepcopy__(self, memo: dict[int, object]) -> Services:

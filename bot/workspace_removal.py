@@ -20,6 +20,7 @@ from sqlalchemy import delete, select, union
 
 from bot.identity import Workspace
 from bot.store import key_records as records
+from bot.store import leaks as leak_rows
 from bot.store.database import Database
 from bot.store.models import (
     AskedQuestion,
@@ -104,9 +105,11 @@ class WorkspaceRemoval:
             return sorted({str(team) for team in session.scalars(query)})
 
     def _forget_settings(self, workspace: Workspace) -> None:
-        """The workspace's settings, hourly check counts and kept questions: a reinstall starts
-        afresh, and nobody's questions outlive the workspace's wish to leave."""
+        """The workspace's settings, hourly check counts, kept questions and the leak watch's
+        rows (its setting, the fingerprints and masks it saw): a reinstall starts afresh, and
+        nobody's questions outlive the workspace's wish to leave."""
         with self.database.session() as session, session.begin():
+            leak_rows.delete_workspace(session, workspace)
             for table in (WorkspaceSetting, KeyCheck, AskedQuestion):
                 session.execute(
                     delete(table).where(

@@ -38,6 +38,7 @@ APP_ENVIRONMENT = (
     "HOST",
     "PORT",
     "LOG_LEVEL",
+    "LEAK_WATCH",
     "DATA_DIR",
 )
 

@@ -19,6 +19,10 @@ EVENT_SCOPES = {
     "app_mention": "app_mentions:read",
     "app_uninstalled": None,
     "tokens_revoked": None,
+    # The leak watch: messages in channels the app is a member of.
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
+    "message.mpim": "mpim:history",
 }
 
 

@@ -68,3 +68,16 @@ def number_in_value(value: object, *, max_digits: int) -> int | None:
     if not 0 < len(value) <= max_digits or not _ASCII_DIGITS.fullmatch(value):
         return None
     return int(value)
+
+
+# The leak watch's settings on App Home (admins only).
+LEAK_WATCH = "leak_watch_toggle"  # value: SETTING_ON or SETTING_OFF, the state asked for
+LEAK_LIVE_CHECK = "leak_watch_live_check"  # value: SETTING_ON or SETTING_OFF
+LEAK_ALERT_CHANNEL = "leak_watch_alert_channel"  # a conversations_select, no value
+LEAK_ALERT_DM = "leak_watch_alert_dm"  # no value: alerts by DM again
+SETTING_ON = "on"
+SETTING_OFF = "off"
+LEAK_WATCH_PATTERN = _pattern(LEAK_WATCH)
+LEAK_LIVE_CHECK_PATTERN = _pattern(LEAK_LIVE_CHECK)
+LEAK_ALERT_CHANNEL_PATTERN = _pattern(LEAK_ALERT_CHANNEL)
+LEAK_ALERT_DM_PATTERN = _pattern(LEAK_ALERT_DM)

@@ -7,7 +7,7 @@ Everyone sees the masked status; only people allowed to manage a project get its
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from bot.store.key_records import ProjectRow, StoredKeyFacts
@@ -48,9 +48,16 @@ _USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}\Z")
 
 
 def render_keys_list(
-    projects: Sequence[ProjectRow], *, manageable: Collection[int], now: datetime
+    projects: Sequence[ProjectRow],
+    *,
+    manageable: Collection[int],
+    now: datetime,
+    notes: Mapping[int, str] | None = None,
 ) -> list[Block]:
-    """`/openai-setup keys`: every project with its masked key and status, within 50 blocks."""
+    """`/openai-setup keys`: every project with its masked key and status, within 50 blocks.
+
+    ``notes``: an extra mrkdwn line per project id (the leak watch's "compromised").
+    """
     submit = section(
         text("overview.submit_key_intro"),
         accessory=key_modal_button(text("overview.submit_key_button"), primary=True),
@@ -59,20 +66,24 @@ def render_keys_list(
         return [header(text("keys.list_header")), section(text("keys.list_empty")), submit]
     footer = [submit, context(text("keys.list_footer"))]
     room = MAX_BLOCKS_MESSAGE - 1 - len(footer)
-    rows, hidden = _fit_rows(projects, manageable, now, room)
+    rows, hidden = _fit_rows(projects, manageable, now, room, notes or {})
     more = [context(text("keys.list_more", count=hidden))] if hidden else []
     return [header(text("keys.list_header")), *rows, *more, *footer]
 
 
 def home_keys_blocks(
-    projects: Sequence[ProjectRow], *, manageable: Collection[int], now: datetime
+    projects: Sequence[ProjectRow],
+    *,
+    manageable: Collection[int],
+    now: datetime,
+    notes: Mapping[int, str] | None = None,
 ) -> list[Block]:
     """The "Team keys" part of the App Home (its own Submit button is elsewhere on the tab)."""
     if not projects:
         return [header(text("keys.list_header")), context(text("keys.home_empty"))]
     footer = [context(text("keys.list_footer"))]
     room = MAX_HOME_BLOCKS - 1 - len(footer)
-    rows, hidden = _fit_rows(projects, manageable, now, room)
+    rows, hidden = _fit_rows(projects, manageable, now, room, notes or {})
     more = [context(text("keys.home_more", count=hidden))] if hidden else []
     return [header(text("keys.list_header")), *rows, *more, *footer]
 
@@ -131,13 +142,20 @@ def status_label(status: str | None) -> str:
 
 
 def _fit_rows(
-    projects: Sequence[ProjectRow], manageable: Collection[int], now: datetime, room: int
+    projects: Sequence[ProjectRow],
+    manageable: Collection[int],
+    now: datetime,
+    room: int,
+    notes: Mapping[int, str],
 ) -> tuple[list[Block], int]:
     """The rows of the first projects that fit in ``room`` blocks and how many were left out.
 
     When not all fit, one block of ``room`` is kept for the "and N more" line.
     """
-    rows = [_project_blocks(project, project.id in manageable, now) for project in projects]
+    rows = [
+        _project_blocks(project, project.id in manageable, now, notes.get(project.id))
+        for project in projects
+    ]
     if sum(len(row) for row in rows) <= room:
         return [block for row in rows for block in row], 0
     room -= 1
@@ -149,10 +167,14 @@ def _fit_rows(
     return kept, 0
 
 
-def _project_blocks(project: ProjectRow, manageable: bool, now: datetime) -> list[Block]:
+def _project_blocks(
+    project: ProjectRow, manageable: bool, now: datetime, note: str | None = None
+) -> list[Block]:
     facts = project.key
     name = f"*{escape(project_label(project.name))}*"
     lines = [f"{name} · `{escape(shown_key(facts.masked))}`" if facts else name]
+    if note:
+        lines.append(note)
     lines.append(_status_line(facts, now))
     if facts is not None:
         belongs = belongs_line(

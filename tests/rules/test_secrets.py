@@ -174,3 +174,90 @@ def test_whatever_is_found_is_in_the_text_and_key_shaped(text: str) -> None:
     for found in find_keys(text):
         assert found.value in text or found.value in normalised
         assert is_key_shaped(found.value)
+
+
+def _reference_find(text: str) -> list[str]:
+    """The detector as first written: the regex at every position, NFKC for any non-ASCII.
+
+    The scan in ``bot.rules.secrets`` skips work (``str.find`` between candidates, NFKC only
+    when it can matter) for the leak watch's speed; it must find exactly the same keys.
+    """
+    import unicodedata
+
+    from bot.rules.secrets import _CANDIDATE
+
+    variants = [text]
+    if not text.isascii():
+        normalised = unicodedata.normalize("NFKC", text)
+        if normalised != text:
+            variants.append(normalised)
+    found: list[str] = []
+    for variant in variants:
+        for match in _CANDIDATE.finditer(variant):
+            if match.group() not in found and is_key_shaped(match.group()):
+                found.append(match.group())
+    return found
+
+
+# Text rich in the pieces that matter: "sk-" starts, key characters, word characters glued
+# before, runs, and non-ASCII that NFKC changes (full-width letters, accents, "…", ligatures).
+_PIECES = st.sampled_from(
+    [
+        "sk-",
+        "sk-proj-",
+        "task-",
+        "s",
+        "k",
+        "-",
+        "_",
+        "a",
+        "Z",
+        "9",
+        "aaaaa",
+        "Xq7Lm2Pz9Rt4Vb6Nc8Jk",
+        MARKER,
+        " ",
+        "\n",
+        "…",
+        "é",
+        "e\u0301",
+        "\u0301",
+        "ｓｋ－",
+        "ｓ",
+        "Ａ",
+        "９",
+        "ﬁ",
+        "`",
+        "=",
+        ":",
+    ]
+)
+
+
+@given(st.lists(_PIECES, max_size=60).map("".join))
+def test_the_fast_scan_finds_what_the_reference_finds(text: str) -> None:
+    assert [found.value for found in find_keys(text)] == _reference_find(text)
+    assert contains_key(text) == bool(_reference_find(text))
+
+
+@given(st.text(max_size=300), real_keys(), st.text(max_size=50))
+def test_the_fast_scan_agrees_around_real_keys(before: str, key: str, after: str) -> None:
+    text = f"{before}{key}{after}"
+    assert [found.value for found in find_keys(text)] == _reference_find(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sk-…abcd",
+        "sk-***",
+        "sk-proj-XXXX",
+        "sk-proj-XXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+        "sk-...",
+        "OPENAI_API_KEY=sk-... # from the guide",
+        "sk-proj-****************************GDYA",
+    ],
+)
+def test_the_issues_masked_forms_are_not_keys(text: str) -> None:
+    assert find_keys(text) == []
+    assert find_keys(f"log line key={text} " * 50) == []

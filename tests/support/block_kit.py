@@ -37,9 +37,22 @@ def _button_problems(where: str, element: dict[str, Any]) -> list[str]:
 
 
 def _element_problems(where: str, element: Any) -> list[str]:
+    if isinstance(element, dict) and element.get("type") == "conversations_select":
+        return _select_problems(where, element)
     if not isinstance(element, dict) or element.get("type") != "button":
-        return [f"{where}: only buttons are expected, got {element!r:.80}"]
+        return [f"{where}: only buttons and conversation pickers are expected, got {element!r:.80}"]
     return _button_problems(where, element)
+
+
+def _select_problems(where: str, element: dict[str, Any]) -> list[str]:
+    """A ``conversations_select``: a plain-text placeholder of at most 150 characters."""
+    problems = _text_problems(
+        f"{where}.placeholder", element.get("placeholder"), 150, {"plain_text"}
+    )
+    action_id = element.get("action_id")
+    if not isinstance(action_id, str) or not 0 < len(action_id) <= 255:
+        problems.append(f"{where}: bad action_id {action_id!r}")
+    return problems
 
 
 def _block_problems(where: str, block: dict[str, Any]) -> list[str]:

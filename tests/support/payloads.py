@@ -57,11 +57,13 @@ def block_actions(
     block_id: str = "b1",
     enterprise_id: str | None = None,
     message: dict[str, Any] | None = None,
+    action_fields: dict[str, Any] | None = None,
 ) -> bytes:
     """A ``block_actions`` interaction, from an ephemeral message or from a view (Home).
 
     ``message``: the app's normal (not ephemeral) message the button was on, as Slack sends
     it back (``ts``, ``channel`` and ``blocks``); a DM or thread answer.
+    ``action_fields``: more fields of the action, e.g. a select's ``selected_conversation``.
     """
     action = {
         "action_id": action_id,
@@ -70,6 +72,7 @@ def block_actions(
         "text": {"type": "plain_text", "text": "Button", "emoji": True},
         "value": value,
         "action_ts": f"{time.time():.6f}",
+        **(action_fields or {}),
     }
     payload: dict[str, Any] = {
         "type": "block_actions",
@@ -164,6 +167,58 @@ def message_im(
         "event_ts": f"{time.time():.6f}",
         "channel_type": "im",
         **extra,
+    }
+
+
+def message_channel(
+    text: str,
+    *,
+    user_id: str,
+    channel: str = "C0GENERAL",
+    channel_type: str = "channel",
+    ts: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A ``message.channels`` (or ``.groups``/``.mpim``) event: a person posting in a channel."""
+    ts = ts or f"{time.time():.6f}"
+    return {
+        "type": "message",
+        "channel": channel,
+        "user": user_id,
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+        "channel_type": channel_type,
+        **extra,
+    }
+
+
+def message_edited(
+    new_text: str,
+    old_text: str,
+    *,
+    user_id: str,
+    channel: str = "C0GENERAL",
+    ts: str = "1700000000.000100",
+) -> dict[str, Any]:
+    """A ``message_changed`` event as Slack sends it when a person edits a channel message."""
+    now = f"{time.time():.6f}"
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": channel,
+        "channel_type": "channel",
+        "ts": now,
+        "event_ts": now,
+        "message": {
+            "type": "message",
+            "user": user_id,
+            "text": new_text,
+            "ts": ts,
+            "edited": {"user": user_id, "ts": now},
+        },
+        "previous_message": {"type": "message", "user": user_id, "text": old_text, "ts": ts},
     }
 
 

@@ -10,6 +10,12 @@ from bot.listeners.actions.guide_navigation import (
     show_overview,
 )
 from bot.listeners.actions.guide_progress import mark_done, mark_undone
+from bot.listeners.actions.leak_watch_setting import (
+    alerts_by_dm,
+    change_leak_watch,
+    change_live_check,
+    pick_alert_channel,
+)
 from bot.listeners.actions.project_creation import change_project_creation
 from bot.listeners.actions.team_keys import open_key_modal, replace_key, revoke_key, test_key
 from bot.ui import actions
@@ -38,6 +44,10 @@ def register(app: App) -> None:
         (actions.PROJECT_CREATION_PATTERN, change_project_creation),
         (actions.ANSWER_FIXED_PATTERN, rate_answer),
         (actions.ANSWER_NOT_IT_PATTERN, rate_answer),
+        (actions.LEAK_WATCH_PATTERN, change_leak_watch),
+        (actions.LEAK_LIVE_CHECK_PATTERN, change_live_check),
+        (actions.LEAK_ALERT_CHANNEL_PATTERN, pick_alert_channel),
+        (actions.LEAK_ALERT_DM_PATTERN, alerts_by_dm),
     ):
         app.action(pattern)(ack=acknowledge, lazy=[work])
 

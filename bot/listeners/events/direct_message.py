@@ -12,6 +12,11 @@ from bot.slack.replies import reply_to_text
 from bot.ui.answers import fallback_text
 
 
+def is_direct_message(event: dict[str, Any]) -> bool:
+    """The router's test (Bolt's event constraints ignore ``channel_type``)."""
+    return event.get("channel_type") == "im"
+
+
 def handle_direct_message(
     event: dict[str, Any], context: BoltContext, say: Say, client: WebClient
 ) -> None:

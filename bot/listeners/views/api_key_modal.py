@@ -14,12 +14,14 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.identity import Actor
-from bot.keys.crypto import mask
+from bot.keys.crypto import fingerprint, mask
 from bot.keys.results import Verdict
 from bot.rules.submission import Submission, check_submission
+from bot.services import Services
 from bot.slack.actors import actor_of
 from bot.slack.context import person_of, services_of
 from bot.slack.home import publish_home
+from bot.slack.leak_alerts import update_alerts
 from bot.ui.keys import (
     KeyModalInput,
     parse_key_modal,
@@ -79,6 +81,8 @@ def check_and_store_key(view: dict[str, Any], context: BoltContext, client: WebC
             openai_project=values.openai_project or None,
             check_billing=values.check_billing,
         )
+        if result.stored:
+            _close_leaks(client, services, actor, result.project_name, values.api_key)
         if result.verdict is Verdict.REFUSED:
             new_view = render_refused_view(result.project_name)
         elif result.verdict is Verdict.HELD and result.hold is not None:
@@ -99,3 +103,16 @@ def check_and_store_key(view: dict[str, Any], context: BoltContext, client: WebC
     # Only the view id: the old hash would make a concurrent update fail for nothing.
     client.views_update(view_id=view["id"], view=new_view)
     publish_home(client, services, person_of(context), actor=actor)
+
+
+def _close_leaks(
+    client: WebClient, services: Services, actor: Actor, project_name: str, api_key: str
+) -> None:
+    """A compromised project got a new key: its leak alerts close, updated in place."""
+    try:
+        new_fingerprint = fingerprint(services.keyring, api_key)
+        closed = services.leaks.resolve(actor, project_name, new_fingerprint)
+        update_alerts(client, closed, actor.user_id)
+    except Exception as error:
+        # The key is stored; the alert stays open and says so until the next replacement.
+        log.error("closing the leak alerts failed: %s", type(error).__name__)

@@ -1,5 +1,6 @@
-"""``chat.postMessage``, ``chat.update``, ``chat.postEphemeral`` and the ``views.*`` methods:
-what the app posts and shows answers as Slack does, with the ids and timestamps it hands out."""
+"""``chat.postMessage``, ``chat.postEphemeral``, ``chat.update``, ``chat.getPermalink`` and the
+``views.*`` methods: what the app posts and shows answers as Slack does, with the ids and
+timestamps it hands out."""
 
 from __future__ import annotations
 
@@ -37,17 +38,31 @@ class ChatAndViewsAPI:
             },
         }
 
+    def chat_post_ephemeral(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        return {"ok": True, "message_ts": f"{time.time():.6f}"}
+
     def chat_update(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        channel, ts = params.get("channel"), params.get("ts")
+        if not channel or not ts:
+            return {"ok": False, "error": "message_not_found"}
         return {
             "ok": True,
-            "channel": params.get("channel"),
-            "ts": params.get("ts"),
+            "channel": channel,
+            "ts": ts,
             "text": params.get("text", ""),
             "message": {"type": "message", "text": params.get("text", ""), "bot_id": BOT_ID},
         }
 
-    def chat_post_ephemeral(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
-        return {"ok": True, "message_ts": f"{time.time():.6f}"}
+    def chat_get_permalink(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        """Slack's link form: the ts without its dot, after a "p"."""
+        channel, ts = params.get("channel"), str(params.get("message_ts") or "")
+        if not channel or not ts:
+            return {"ok": False, "error": "message_not_found"}
+        return {
+            "ok": True,
+            "channel": channel,
+            "permalink": f"https://example.slack.com/archives/{channel}/p{ts.replace('.', '')}",
+        }
 
     def views_answer(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         """``views.publish``/``open``/``update``/``push``: the view back, with its id and hash."""
@@ -69,6 +84,7 @@ ROUTES = {
     "chat.postMessage": ChatAndViewsAPI.chat_post_message,
     "chat.postEphemeral": ChatAndViewsAPI.chat_post_ephemeral,
     "chat.update": ChatAndViewsAPI.chat_update,
+    "chat.getPermalink": ChatAndViewsAPI.chat_get_permalink,
     **dict.fromkeys(
         ("views.publish", "views.open", "views.update", "views.push"),
         ChatAndViewsAPI.views_answer,

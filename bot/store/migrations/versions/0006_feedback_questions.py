@@ -1,6 +1,6 @@
 """Asked questions: what troubleshooting could not answer, and feedback on its answers.
 
-Revision ID: 0006_feedback
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-29
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_feedback"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
