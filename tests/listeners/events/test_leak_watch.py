@@ -56,8 +56,10 @@ def test_an_ordinary_channel_message_gets_no_reply(app: RunningApp) -> None:
     (reply,) = app.slack.wait_for("chat.postMessage")
     assert reply.params["channel"] == "D0DIRECT1"
     settle(app)
-    methods = {call.method for call in app.slack.calls} - {"auth.test"}
+    # Nothing for Bob's channel messages; the DM's answer looks up Alice's locale only.
+    methods = {call.method for call in app.slack.calls} - {"auth.test", "users.info"}
     assert methods == {"chat.postMessage"}
+    assert {call.params.get("user") for call in app.slack.calls_to("users.info")} <= {"U0ALICE"}
     assert len(app.slack.calls_to("chat.postMessage")) == 1
     assert sightings(app) == []
 
