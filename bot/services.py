@@ -13,6 +13,8 @@ from bot.keys.keyring import Keyring, load_or_create_keyring
 from bot.keys.limits import HourlyLimits, Limiter
 from bot.keys.probe import OpenAIProbe
 from bot.keys.service import KeyService
+from bot.org.admin_api import AdminApi
+from bot.org.connection import OrganizationService
 from bot.store.database import Database
 from bot.store.events import EventLedger
 from bot.store.progress import ProgressStore
@@ -29,6 +31,7 @@ class Services:
     keyring: Keyring
     keys: KeyService
     creation: CreationSetting
+    organization: OrganizationService
 
     @classmethod
     def build(cls, settings: Settings, database: Database) -> Services:
@@ -56,6 +59,14 @@ class Services:
                 limiter=Limiter(database, hourly_limits(settings)),
             ),
             creation=CreationSetting(database, key_admins=settings.key_admin_ids),
+            organization=OrganizationService(
+                database,
+                keyring,
+                AdminApi(
+                    base_url=settings.openai_base_url, timeout=settings.openai_timeout_seconds
+                ),
+                key_admins=settings.key_admin_ids,
+            ),
         )
 
     def __deepcopy__(self, memo: dict[int, object]) -> Services:

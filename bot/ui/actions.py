@@ -23,6 +23,7 @@ KEYS_REVOKE = "keys_revoke"  # value: the project id (the button asks for confir
 PROJECT_CREATION = "workspace_project_creation"  # value: CREATION_MEMBERS or CREATION_ADMINS
 CREATION_MEMBERS = "members"  # anyone may create a project
 CREATION_ADMINS = "admins"  # only admins may
+ORG_LINK_PROJECT = "org_link_project"  # a static select; the suffix is the project id
 
 
 _ASCII_DIGITS = re.compile(r"[0-9]+")
@@ -43,6 +44,7 @@ KEYS_TEST_PATTERN = _pattern(KEYS_TEST)
 KEYS_REPLACE_PATTERN = _pattern(KEYS_REPLACE)
 KEYS_REVOKE_PATTERN = _pattern(KEYS_REVOKE)
 PROJECT_CREATION_PATTERN = _pattern(PROJECT_CREATION)
+ORG_LINK_PROJECT_PATTERN = _pattern(ORG_LINK_PROJECT)
 
 
 def action_id(base: str, suffix: int | None = None) -> str:

@@ -9,6 +9,7 @@ from bot.listeners.actions.guide_navigation import (
     show_overview,
 )
 from bot.listeners.actions.guide_progress import mark_done, mark_undone
+from bot.listeners.actions.organization import link_project
 from bot.listeners.actions.project_creation import change_project_creation
 from bot.listeners.actions.team_keys import open_key_modal, replace_key, revoke_key, test_key
 from bot.ui import actions
@@ -35,6 +36,7 @@ def register(app: App) -> None:
         (actions.KEYS_TEST_PATTERN, test_key),
         (actions.KEYS_REVOKE_PATTERN, revoke_key),
         (actions.PROJECT_CREATION_PATTERN, change_project_creation),
+        (actions.ORG_LINK_PROJECT_PATTERN, link_project),
     ):
         app.action(pattern)(ack=acknowledge, lazy=[work])
 

@@ -1,0 +1,64 @@
+"""A connected OpenAI organization (admin key, encrypted), project links, scheduled jobs.
+
+Revision ID: 0006_adminapi
+Revises: 0005
+Create Date: 2026-11-29
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006_adminapi"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "org_connections",
+        sa.Column("enterprise_id", sa.String(32), nullable=False),
+        sa.Column("team_id", sa.String(32), nullable=False),
+        sa.Column("ciphertext", sa.Text(), nullable=False),
+        sa.Column("keyring_key_id", sa.String(32), nullable=False),
+        sa.Column("masked", sa.String(40), nullable=False),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("connected_by", sa.String(32), nullable=False),
+        sa.Column("connected_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("rotation_days", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("enterprise_id", "team_id", name="pk_org_connections"),
+    )
+    op.create_index("ix_org_connections_keyring_key_id", "org_connections", ["keyring_key_id"])
+    op.create_table(
+        "project_links",
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("openai_project_id", sa.String(80), nullable=False),
+        sa.Column("openai_project_name", sa.String(200), nullable=True),
+        sa.Column("linked_by", sa.String(64), nullable=False),
+        sa.Column("linked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["key_projects.id"],
+            name="fk_project_links_project_id_key_projects",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("project_id", name="pk_project_links"),
+    )
+    op.create_table(
+        "job_leases",
+        sa.Column("name", sa.String(120), nullable=False),
+        sa.Column("holder", sa.String(80), nullable=True),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("next_run", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_job_leases"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("job_leases")
+    op.drop_table("project_links")
+    op.drop_index("ix_org_connections_keyring_key_id", table_name="org_connections")
+    op.drop_table("org_connections")
