@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     projects_per_workspace_per_hour: int = Field(default=25, ge=1, le=100_000)
     key_checks_per_person_per_hour: int = Field(default=20, ge=1, le=100_000)
     key_checks_per_workspace_per_hour: int = Field(default=100, ge=1, le=100_000)
+    # Scheduled work (README: "Connected OpenAI organization"): the in-app scheduler polls
+    # every SCHEDULER_POLL_SECONDS (0 turns it off: run `python -m bot jobs run-due` from cron),
+    # re-checks stored keys every KEY_CHECK_INTERVAL_HOURS, and spaces OpenAI requests of one
+    # workspace by OPENAI_REQUESTS_INTERVAL_SECONDS.
+    scheduler_poll_seconds: float = Field(default=60.0, ge=0, le=3600)
+    key_check_interval_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    openai_requests_interval_seconds: float = Field(default=1.0, ge=0, le=60)
     # Slack's own payloads (a view with 100 blocks included) stay well under 1 MiB.
     max_request_bytes: int = Field(default=1024 * 1024, ge=16 * 1024, le=16 * 1024 * 1024)
 

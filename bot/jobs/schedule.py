@@ -1,0 +1,55 @@
+"""The app's scheduled jobs, built from its services; one list for the thread and the CLI."""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime, timedelta
+
+from bot.jobs.leases import Leases
+from bot.jobs.pacing import Pacer
+from bot.jobs.runner import Job, JobRunner, SchedulerThread
+from bot.keys.health import KeyHealth
+from bot.services import Services
+from bot.slack.notify import Notifier
+from bot.ui.answers import fallback_text
+from bot.ui.health import render_health_change
+
+KEY_HEALTH = "key_health"
+
+
+def build_runner(services: Services, notifier: Notifier) -> JobRunner:
+    settings = services.settings
+    pacer = Pacer(settings.openai_requests_interval_seconds)
+    health = KeyHealth(
+        services.database,
+        services.keyring,
+        services.keys.probe,
+        pace=lambda workspace: pacer.wait(workspace),
+    )
+
+    def check_keys(now: datetime) -> None:
+        for change in health.check_all(now):
+            blocks = render_health_change(change)
+            notifier.tell(change.workspace, change.maintainers, blocks, fallback_text(blocks))
+
+    jobs = [
+        Job(KEY_HEALTH, timedelta(hours=settings.key_check_interval_hours), check_keys),
+    ]
+    holder = f"{socket.gethostname()}:{os.getpid()}"
+    return JobRunner(Leases(services.database, holder), jobs)
+
+
+def start_scheduler(services: Services) -> SchedulerThread | None:
+    """The in-app scheduler (one per process; leases keep each job to one run per period)."""
+    poll = services.settings.scheduler_poll_seconds
+    if not poll:
+        return None
+    from bot.slack.notify import clients_from_settings
+
+    notifier = Notifier(
+        clients_from_settings(services.settings, services.database, services.keyring)
+    )
+    thread = SchedulerThread(build_runner(services, notifier), poll=poll)
+    thread.start()
+    return thread
