@@ -12,6 +12,7 @@ from bot.keys.creation_setting import CreationSetting
 from bot.keys.keyring import Keyring, load_or_create_keyring
 from bot.keys.limits import HourlyLimits, Limiter
 from bot.keys.probe import OpenAIProbe
+from bot.keys.reminders import RotationPolicy
 from bot.keys.service import KeyService
 from bot.org.admin_api import AdminApi
 from bot.org.connection import OrganizationService
@@ -32,6 +33,7 @@ class Services:
     keys: KeyService
     creation: CreationSetting
     organization: OrganizationService
+    rotation_policy: RotationPolicy
 
     @classmethod
     def build(cls, settings: Settings, database: Database) -> Services:
@@ -67,6 +69,7 @@ class Services:
                 ),
                 key_admins=settings.key_admin_ids,
             ),
+            rotation_policy=RotationPolicy(database, key_admins=settings.key_admin_ids),
         )
 
     def __deepcopy__(self, memo: dict[int, object]) -> Services:

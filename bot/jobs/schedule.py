@@ -14,8 +14,10 @@ from bot.services import Services
 from bot.slack.notify import Notifier
 from bot.ui.answers import fallback_text
 from bot.ui.health import render_health_change
+from bot.ui.rotation import render_reminder
 
 KEY_HEALTH = "key_health"
+ROTATION_REMINDERS = "rotation_reminders"
 
 
 def build_runner(services: Services, notifier: Notifier) -> JobRunner:
@@ -33,8 +35,15 @@ def build_runner(services: Services, notifier: Notifier) -> JobRunner:
             blocks = render_health_change(change)
             notifier.tell(change.workspace, change.maintainers, blocks, fallback_text(blocks))
 
+    def remind(now: datetime) -> None:
+        for reminder in services.rotation_policy.due(now):
+            connected = services.organization.is_connected(reminder.workspace)
+            blocks = render_reminder(reminder, connected=connected)
+            notifier.tell(reminder.workspace, reminder.maintainers, blocks, fallback_text(blocks))
+
     jobs = [
         Job(KEY_HEALTH, timedelta(hours=settings.key_check_interval_hours), check_keys),
+        Job(ROTATION_REMINDERS, timedelta(days=1), remind),
     ]
     holder = f"{socket.gethostname()}:{os.getpid()}"
     return JobRunner(Leases(services.database, holder), jobs)

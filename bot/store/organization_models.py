@@ -29,7 +29,6 @@ class OrganizationConnection(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     connected_by: Mapped[str] = mapped_column(SLACK_ID)
     connected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    rotation_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_ROTATION_DAYS)
 
 
 class ProjectLink(Base):
@@ -60,3 +59,56 @@ class JobLease(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     next_run: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RotationSetting(Base):
+    """How often a workspace's keys should be rotated (no row: every 90 days)."""
+
+    __tablename__ = "rotation_settings"
+
+    enterprise_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
+    rotation_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_ROTATION_DAYS)
+    changed_by: Mapped[str] = mapped_column(SLACK_ID)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RotationReminder(Base):
+    """When a project's maintainers were last reminded to rotate its stored key."""
+
+    __tablename__ = "rotation_reminders"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("key_projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    fingerprint: Mapped[str] = mapped_column(String(64))  # the key they were reminded about
+    reminded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class KeyRotation(Base):
+    """One "Rotate now", step by step, so a restart resumes it where it stopped.
+
+    ``state``: started -> created (the new key is held here, encrypted, before anything else
+    happens) -> stored (it is the project's key) -> announced (maintainers told) -> done (the
+    old key deleted on OpenAI after the grace period). ``failed`` ends a rotation that could
+    not go on; whatever it created was deleted again.
+    """
+
+    __tablename__ = "key_rotations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("key_projects.id", ondelete="CASCADE"), index=True
+    )
+    openai_project_id: Mapped[str] = mapped_column(String(80))
+    state: Mapped[str] = mapped_column(String(20))
+    old_key_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    new_key_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    service_account_name: Mapped[str] = mapped_column(String(80))
+    pending_ciphertext: Mapped[str | None] = mapped_column(Text, nullable=True)
+    grace_days: Mapped[int] = mapped_column(Integer)
+    delete_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    started_by: Mapped[str] = mapped_column(SLACK_ID)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    detail: Mapped[str | None] = mapped_column(String(200), nullable=True)

@@ -49,8 +49,6 @@ def save_connection(
     row.fingerprint = fingerprint
     row.connected_by = connected_by
     row.connected_at = now
-    if row.rotation_days is None:
-        row.rotation_days = 90
     return replaced
 
 

@@ -1,4 +1,5 @@
-"""A connected OpenAI organization (admin key, encrypted), project links, scheduled jobs.
+"""A connected OpenAI organization (admin key, encrypted), project links, scheduled jobs,
+rotation settings, reminders and resumable rotations.
 
 Revision ID: 0006_adminapi
 Revises: 0005
@@ -27,7 +28,6 @@ def upgrade() -> None:
         sa.Column("fingerprint", sa.String(64), nullable=False),
         sa.Column("connected_by", sa.String(32), nullable=False),
         sa.Column("connected_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("rotation_days", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("enterprise_id", "team_id", name="pk_org_connections"),
     )
     op.create_index("ix_org_connections_keyring_key_id", "org_connections", ["keyring_key_id"])
@@ -55,9 +55,60 @@ def upgrade() -> None:
         sa.Column("failures", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("name", name="pk_job_leases"),
     )
+    op.create_table(
+        "rotation_settings",
+        sa.Column("enterprise_id", sa.String(32), nullable=False),
+        sa.Column("team_id", sa.String(32), nullable=False),
+        sa.Column("rotation_days", sa.Integer(), nullable=False),
+        sa.Column("changed_by", sa.String(32), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("enterprise_id", "team_id", name="pk_rotation_settings"),
+    )
+    op.create_table(
+        "rotation_reminders",
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["key_projects.id"],
+            name="fk_rotation_reminders_project_id_key_projects",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("project_id", name="pk_rotation_reminders"),
+    )
+    op.create_table(
+        "key_rotations",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("openai_project_id", sa.String(80), nullable=False),
+        sa.Column("state", sa.String(20), nullable=False),
+        sa.Column("old_key_id", sa.String(80), nullable=True),
+        sa.Column("new_key_id", sa.String(80), nullable=True),
+        sa.Column("service_account_name", sa.String(80), nullable=False),
+        sa.Column("pending_ciphertext", sa.Text(), nullable=True),
+        sa.Column("grace_days", sa.Integer(), nullable=False),
+        sa.Column("delete_after", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("started_by", sa.String(32), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("detail", sa.String(200), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["key_projects.id"],
+            name="fk_key_rotations_project_id_key_projects",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_key_rotations"),
+    )
+    op.create_index("ix_key_rotations_project_id", "key_rotations", ["project_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_key_rotations_project_id", table_name="key_rotations")
+    op.drop_table("key_rotations")
+    op.drop_table("rotation_reminders")
+    op.drop_table("rotation_settings")
     op.drop_table("job_leases")
     op.drop_table("project_links")
     op.drop_index("ix_org_connections_keyring_key_id", table_name="org_connections")
