@@ -16,6 +16,8 @@ from bot.keys.reminders import RotationPolicy
 from bot.keys.service import KeyService
 from bot.org.admin_api import AdminApi
 from bot.org.connection import OrganizationService
+from bot.org.inventory import CachedOverviews
+from bot.org.key_rotation import KeyRotator
 from bot.store.database import Database
 from bot.store.events import EventLedger
 from bot.store.progress import ProgressStore
@@ -34,6 +36,8 @@ class Services:
     creation: CreationSetting
     organization: OrganizationService
     rotation_policy: RotationPolicy
+    overviews: CachedOverviews
+    rotator: KeyRotator
 
     @classmethod
     def build(cls, settings: Settings, database: Database) -> Services:
@@ -44,6 +48,12 @@ class Services:
             base_url=settings.openai_base_url,
             timeout=settings.openai_timeout_seconds,
             model=settings.openai_test_model,
+        )
+        organization = OrganizationService(
+            database,
+            keyring,
+            AdminApi(base_url=settings.openai_base_url, timeout=settings.openai_timeout_seconds),
+            key_admins=settings.key_admin_ids,
         )
         return cls(
             settings=settings,
@@ -61,15 +71,10 @@ class Services:
                 limiter=Limiter(database, hourly_limits(settings)),
             ),
             creation=CreationSetting(database, key_admins=settings.key_admin_ids),
-            organization=OrganizationService(
-                database,
-                keyring,
-                AdminApi(
-                    base_url=settings.openai_base_url, timeout=settings.openai_timeout_seconds
-                ),
-                key_admins=settings.key_admin_ids,
-            ),
+            organization=organization,
             rotation_policy=RotationPolicy(database, key_admins=settings.key_admin_ids),
+            overviews=CachedOverviews(organization),
+            rotator=KeyRotator(organization, probe, key_admins=settings.key_admin_ids),
         )
 
     def __deepcopy__(self, memo: dict[int, object]) -> Services:

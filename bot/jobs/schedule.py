@@ -8,16 +8,20 @@ from datetime import datetime, timedelta
 
 from bot.jobs.leases import Leases
 from bot.jobs.pacing import Pacer
-from bot.jobs.runner import Job, JobRunner, SchedulerThread
+from bot.jobs.runner import Job, JobRunner, RetryLater, SchedulerThread
 from bot.keys.health import KeyHealth
+from bot.org.admin_api import AdminApiError
+from bot.org.key_rotation import Announcement
 from bot.services import Services
 from bot.slack.notify import Notifier
 from bot.ui.answers import fallback_text
 from bot.ui.health import render_health_change
+from bot.ui.rotate import render_announcement
 from bot.ui.rotation import render_reminder
 
 KEY_HEALTH = "key_health"
 ROTATION_REMINDERS = "rotation_reminders"
+ROTATIONS = "rotations"
 
 
 def build_runner(services: Services, notifier: Notifier) -> JobRunner:
@@ -41,9 +45,23 @@ def build_runner(services: Services, notifier: Notifier) -> JobRunner:
             blocks = render_reminder(reminder, connected=connected)
             notifier.tell(reminder.workspace, reminder.maintainers, blocks, fallback_text(blocks))
 
+    def announce(announcement: Announcement) -> None:
+        blocks = render_announcement(announcement)
+        notifier.tell(
+            announcement.workspace, announcement.maintainers, blocks, fallback_text(blocks)
+        )
+
+    def finish_rotations(now: datetime) -> None:
+        try:
+            services.rotator.resume_all(announce, now)
+        except AdminApiError as error:  # only a rate limit comes out of resume_all
+            raise RetryLater(error.retry_after) from None
+
     jobs = [
         Job(KEY_HEALTH, timedelta(hours=settings.key_check_interval_hours), check_keys),
         Job(ROTATION_REMINDERS, timedelta(days=1), remind),
+        # Resumes rotations a restart interrupted and deletes old keys after their grace.
+        Job(ROTATIONS, timedelta(minutes=15), finish_rotations, jitter=timedelta(minutes=2)),
     ]
     holder = f"{socket.gethostname()}:{os.getpid()}"
     return JobRunner(Leases(services.database, holder), jobs)

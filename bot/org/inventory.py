@@ -110,12 +110,37 @@ def _stored_plaintext(
 
 
 def _is_stored(key: InventoryKey, stored: str | None) -> bool:
-    """OpenAI's redacted form (``sk-abc...wxyz``) matches the stored key's ends."""
-    if stored is None or "..." not in key.redacted_value:
+    return stored is not None and matches_redacted(key.redacted_value, stored)
+
+
+def matches_redacted(redacted: str, plain: str) -> bool:
+    """OpenAI's redacted form (``sk-abc...wxyz``) matches the key's two ends."""
+    if "..." not in redacted:
         return False
-    head, _, tail = key.redacted_value.partition("...")
-    return bool(head) and bool(tail) and stored.startswith(head) and stored.endswith(tail)
+    head, _, tail = redacted.partition("...")
+    return bool(head) and bool(tail) and plain.startswith(head) and plain.endswith(tail)
 
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment is not None else None
+
+
+class CachedOverviews:
+    """The overview per workspace, kept a few minutes: App Home is re-published after every
+    change, and each overview costs one Admin API call per linked project."""
+
+    def __init__(self, organization: OrganizationService, ttl_seconds: float = 300.0) -> None:
+        self.organization = organization
+        self.ttl = ttl_seconds
+        self._kept: dict[Workspace, tuple[datetime, Overview]] = {}
+
+    def get(self, workspace: Workspace, now: datetime) -> Overview:
+        kept = self._kept.get(workspace)
+        if kept is not None and (now - kept[0]).total_seconds() < self.ttl:
+            return kept[1]
+        fresh = overview(self.organization, workspace, now)
+        self._kept[workspace] = (now, fresh)
+        return fresh
+
+    def forget(self, workspace: Workspace) -> None:
+        self._kept.pop(workspace, None)

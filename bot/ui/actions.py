@@ -24,6 +24,8 @@ PROJECT_CREATION = "workspace_project_creation"  # value: CREATION_MEMBERS or CR
 CREATION_MEMBERS = "members"  # anyone may create a project
 CREATION_ADMINS = "admins"  # only admins may
 ORG_LINK_PROJECT = "org_link_project"  # a static select; the suffix is the project id
+ORG_ROTATE = "org_rotate"  # value: the project id (opens the rotation dialog)
+ORG_ROTATION_PERIOD = "org_rotation_period"  # a static select; option value: days
 
 
 _ASCII_DIGITS = re.compile(r"[0-9]+")
@@ -45,6 +47,8 @@ KEYS_REPLACE_PATTERN = _pattern(KEYS_REPLACE)
 KEYS_REVOKE_PATTERN = _pattern(KEYS_REVOKE)
 PROJECT_CREATION_PATTERN = _pattern(PROJECT_CREATION)
 ORG_LINK_PROJECT_PATTERN = _pattern(ORG_LINK_PROJECT)
+ORG_ROTATE_PATTERN = _pattern(ORG_ROTATE)
+ORG_ROTATION_PERIOD_PATTERN = _pattern(ORG_ROTATION_PERIOD)
 
 
 def action_id(base: str, suffix: int | None = None) -> str:

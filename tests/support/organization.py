@@ -47,3 +47,24 @@ def choose_link(
     return app.post(
         urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
     )
+
+
+def submit_rotation(
+    app: RunningApp, project_id: int, grace: str, *, user_id: str = ADMIN
+) -> HttpResponse:
+    values = {
+        "grace": {
+            "value": {
+                "type": "radio_buttons",
+                "selected_option": {"text": {"type": "plain_text", "text": grace}, "value": grace},
+            }
+        }
+    }
+    body = payloads.view_submission(
+        values,
+        user_id=user_id,
+        callback_id="org_rotate_modal",
+        view_id="V0ROTATE",
+        private_metadata=str(project_id),
+    )
+    return app.post(body, "application/x-www-form-urlencoded")

@@ -11,6 +11,7 @@ from bot.listeners.actions.guide_navigation import (
 from bot.listeners.actions.guide_progress import mark_done, mark_undone
 from bot.listeners.actions.organization import link_project
 from bot.listeners.actions.project_creation import change_project_creation
+from bot.listeners.actions.rotation import change_rotation_period, open_rotate_dialog
 from bot.listeners.actions.team_keys import open_key_modal, replace_key, revoke_key, test_key
 from bot.ui import actions
 
@@ -37,6 +38,8 @@ def register(app: App) -> None:
         (actions.KEYS_REVOKE_PATTERN, revoke_key),
         (actions.PROJECT_CREATION_PATTERN, change_project_creation),
         (actions.ORG_LINK_PROJECT_PATTERN, link_project),
+        (actions.ORG_ROTATE_PATTERN, open_rotate_dialog),
+        (actions.ORG_ROTATION_PERIOD_PATTERN, change_rotation_period),
     ):
         app.action(pattern)(ack=acknowledge, lazy=[work])
 
