@@ -16,6 +16,7 @@ from bot.keys.reminders import RotationPolicy
 from bot.keys.service import KeyService
 from bot.org.admin_api import AdminApi
 from bot.org.connection import OrganizationService
+from bot.org.costs import CostService
 from bot.org.inventory import CachedOverviews
 from bot.org.key_rotation import KeyRotator
 from bot.store.database import Database
@@ -38,6 +39,7 @@ class Services:
     rotation_policy: RotationPolicy
     overviews: CachedOverviews
     rotator: KeyRotator
+    costs: CostService
 
     @classmethod
     def build(cls, settings: Settings, database: Database) -> Services:
@@ -75,6 +77,7 @@ class Services:
             rotation_policy=RotationPolicy(database, key_admins=settings.key_admin_ids),
             overviews=CachedOverviews(organization),
             rotator=KeyRotator(organization, probe, key_admins=settings.key_admin_ids),
+            costs=CostService(organization),
         )
 
     def __deepcopy__(self, memo: dict[int, object]) -> Services:

@@ -15,6 +15,7 @@ from bot.org.key_rotation import Announcement
 from bot.services import Services
 from bot.slack.notify import Notifier
 from bot.ui.answers import fallback_text
+from bot.ui.costs import render_budget_alert
 from bot.ui.health import render_health_change
 from bot.ui.rotate import render_announcement
 from bot.ui.rotation import render_reminder
@@ -22,6 +23,7 @@ from bot.ui.rotation import render_reminder
 KEY_HEALTH = "key_health"
 ROTATION_REMINDERS = "rotation_reminders"
 ROTATIONS = "rotations"
+COSTS = "costs"
 
 
 def build_runner(services: Services, notifier: Notifier) -> JobRunner:
@@ -57,11 +59,24 @@ def build_runner(services: Services, notifier: Notifier) -> JobRunner:
         except AdminApiError as error:  # only a rate limit comes out of resume_all
             raise RetryLater(error.retry_after) from None
 
+    def fetch_costs(now: datetime) -> None:
+        try:
+            alerts = services.costs.fetch(now, pace=lambda workspace: pacer.wait(workspace))
+        except AdminApiError as error:
+            raise RetryLater(error.retry_after) from None
+        for alert in alerts:
+            blocks = render_budget_alert(alert)
+            audience = set(alert.maintainers)
+            if settings.alert_channel:
+                audience.add(settings.alert_channel)
+            notifier.tell(alert.workspace, audience, blocks, fallback_text(blocks))
+
     jobs = [
         Job(KEY_HEALTH, timedelta(hours=settings.key_check_interval_hours), check_keys),
         Job(ROTATION_REMINDERS, timedelta(days=1), remind),
         # Resumes rotations a restart interrupted and deletes old keys after their grace.
         Job(ROTATIONS, timedelta(minutes=15), finish_rotations, jitter=timedelta(minutes=2)),
+        Job(COSTS, timedelta(days=1), fetch_costs),
     ]
     holder = f"{socket.gethostname()}:{os.getpid()}"
     return JobRunner(Leases(services.database, holder), jobs)

@@ -6,9 +6,9 @@ the same metadata (imported at the end of ``models.py``) and came with migration
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.models import SLACK_ID, Base
@@ -112,3 +112,31 @@ class KeyRotation(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     detail: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class DailyCost(Base):
+    """A linked project's cost on one UTC day, as the Admin API's costs endpoint reported it."""
+
+    __tablename__ = "daily_costs"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("key_projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    usd: Mapped[float] = mapped_column(Float)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProjectBudget(Base):
+    """An optional monthly budget, and the month (``YYYY-MM``) each alert was last sent."""
+
+    __tablename__ = "project_budgets"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("key_projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    monthly_usd: Mapped[float] = mapped_column(Float)
+    alerted_80: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    alerted_100: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    set_by: Mapped[str] = mapped_column(SLACK_ID)
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

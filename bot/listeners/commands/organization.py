@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from bot.listeners.commands.costs import COST_COMMANDS
 from bot.org.connection import Outcome
 from bot.slack.actors import actor_of
 from bot.slack.context import person_of, services_of
@@ -39,4 +40,4 @@ def disconnect(
 
 ORGANIZATION_COMMANDS: dict[
     str, Callable[[Ack, dict[str, Any], BoltContext, WebClient, str], None]
-] = {"connect": open_connect_dialog, "disconnect": disconnect}
+] = {"connect": open_connect_dialog, "disconnect": disconnect, **COST_COMMANDS}

@@ -1,5 +1,5 @@
 """A connected OpenAI organization (admin key, encrypted), project links, scheduled jobs,
-rotation settings, reminders and resumable rotations.
+rotation settings, reminders, resumable rotations, daily costs and budgets.
 
 Revision ID: 0006_adminapi
 Revises: 0005
@@ -102,9 +102,41 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_key_rotations"),
     )
     op.create_index("ix_key_rotations_project_id", "key_rotations", ["project_id"])
+    op.create_table(
+        "daily_costs",
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("usd", sa.Float(), nullable=False),
+        sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["key_projects.id"],
+            name="fk_daily_costs_project_id_key_projects",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("project_id", "day", name="pk_daily_costs"),
+    )
+    op.create_table(
+        "project_budgets",
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("monthly_usd", sa.Float(), nullable=False),
+        sa.Column("alerted_80", sa.String(7), nullable=True),
+        sa.Column("alerted_100", sa.String(7), nullable=True),
+        sa.Column("set_by", sa.String(32), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["key_projects.id"],
+            name="fk_project_budgets_project_id_key_projects",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("project_id", name="pk_project_budgets"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("project_budgets")
+    op.drop_table("daily_costs")
     op.drop_index("ix_key_rotations_project_id", table_name="key_rotations")
     op.drop_table("key_rotations")
     op.drop_table("rotation_reminders")
