@@ -11,6 +11,7 @@ from bot.jobs.pacing import Pacer
 from bot.jobs.runner import Job, JobRunner, RetryLater, SchedulerThread
 from bot.keys.health import KeyHealth
 from bot.org.admin_api import AdminApiError
+from bot.org.costs import save_chart
 from bot.org.key_rotation import Announcement
 from bot.services import Services
 from bot.slack.notify import Notifier
@@ -59,11 +60,24 @@ def build_runner(services: Services, notifier: Notifier) -> JobRunner:
         except AdminApiError as error:  # only a rate limit comes out of resume_all
             raise RetryLater(error.retry_after) from None
 
+    def draw_charts(now: datetime) -> None:
+        from bot.org.cost_chart import render_cost_chart
+
+        for workspace in services.organization.connected_workspaces():
+            for costs in services.costs.costs(workspace, now):
+                png = render_cost_chart(costs.days, f"{costs.project_name}: daily cost (USD)")
+                file_id = notifier.upload_image(
+                    workspace, png, f"cost-{costs.project_id}.png", f"{costs.project_name} cost"
+                )
+                if file_id is not None:
+                    save_chart(services.database, costs.project_id, file_id, now)
+
     def fetch_costs(now: datetime) -> None:
         try:
             alerts = services.costs.fetch(now, pace=lambda workspace: pacer.wait(workspace))
         except AdminApiError as error:
             raise RetryLater(error.retry_after) from None
+        draw_charts(now)
         for alert in alerts:
             blocks = render_budget_alert(alert)
             audience = set(alert.maintainers)

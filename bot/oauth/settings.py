@@ -29,7 +29,14 @@ from bot.store.database import Database
 log = logging.getLogger(__name__)
 
 # The bot scopes of manifest.yml / manifest.http.yml (a test keeps the three in step).
-BOT_SCOPES = ("commands", "chat:write", "im:history", "app_mentions:read", "users:read")
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "im:history",
+    "app_mentions:read",
+    "users:read",
+    "files:write",  # cost charts (files_upload_v2) shown in image blocks
+)
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_EXPIRATION_SECONDS = 600

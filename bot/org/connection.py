@@ -188,6 +188,10 @@ class OrganizationService:
         return Outcome.DONE
 
     # --- reading -------------------------------------------------------------------------
+    def connected_workspaces(self) -> list[Workspace]:
+        with self.database.read_session() as session:
+            return rows.connected_workspaces(session)
+
     def is_connected(self, workspace: Workspace) -> bool:
         with self.database.read_session() as session:
             return rows.connection(session, workspace) is not None

@@ -20,7 +20,8 @@ from bot.org.admin_api import AdminApiError, Problem
 from bot.org.connection import OrganizationService
 from bot.store import key_records as records
 from bot.store import organizations as rows
-from bot.store.organization_models import DailyCost, ProjectBudget
+from bot.store.database import Database
+from bot.store.organization_models import CostChart, DailyCost, ProjectBudget
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +210,22 @@ class CostService:
                         budget.alerted_100 = month
                     break
         return alerts
+
+
+def save_chart(database: Database, project_id: int, file_id: str, now: datetime) -> None:
+    with database.session() as session, session.begin():
+        row = session.get(CostChart, project_id)
+        if row is None:
+            row = CostChart(project_id=project_id)
+            session.add(row)
+        row.slack_file_id = file_id
+        row.rendered_at = now
+
+
+def chart_file(database: Database, project_id: int) -> str | None:
+    with database.read_session() as session:
+        row = session.get(CostChart, project_id)
+        return row.slack_file_id if row is not None else None
 
 
 def sparkline(values: list[float]) -> str:

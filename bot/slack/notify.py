@@ -46,6 +46,22 @@ class Notifier:
                 log.warning("DM to %s failed: %s", user_id, error.response.get("error"))
         return told
 
+    def upload_image(
+        self, workspace: Workspace, content: bytes, filename: str, title: str
+    ) -> str | None:
+        """Upload a PNG (shared nowhere) for image blocks; its Slack file id, or None."""
+        client = self.client_for(workspace)
+        if client is None:
+            return None
+        try:
+            response = client.files_upload_v2(content=content, filename=filename, title=title)
+        except SlackApiError as error:
+            log.warning("chart upload failed: %s", error.response.get("error"))
+            return None
+        file = response.get("file")
+        file_id = file.get("id") if isinstance(file, dict) else None
+        return file_id if isinstance(file_id, str) else None
+
 
 def clients_from_settings(settings: Settings, database: Database, keyring: Keyring) -> ClientFor:
     if settings.oauth_enabled:

@@ -12,8 +12,10 @@ from typing import Any
 
 from bot.identity import Actor
 from bot.keys.access import is_admin
+from bot.org.costs import chart_file
 from bot.services import Services
 from bot.ui.blocks import context, header
+from bot.ui.costs import render_usage
 from bot.ui.inventory import inventory_blocks
 from bot.ui.messages import text
 from bot.ui.rotate import rotate_blocks, rotation_period_block
@@ -62,4 +64,8 @@ def home_extra(services: Services, actor: Actor) -> list[dict[str, Any]]:
         blocks = [header(text("inventory.header")), context(text("inventory.unavailable"))]
     if admin:
         blocks += [rotation_period_block(days), *rotate_blocks(rotatable(services, actor))]
+    costs = services.costs.costs(actor.workspace, now)
+    if costs:
+        charts = {c.project_id: chart_file(services.database, c.project_id) for c in costs}
+        blocks += render_usage(costs, charts)
     return blocks

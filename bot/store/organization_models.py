@@ -140,3 +140,15 @@ class ProjectBudget(Base):
     alerted_100: Mapped[str | None] = mapped_column(String(7), nullable=True)
     set_by: Mapped[str] = mapped_column(SLACK_ID)
     set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CostChart(Base):
+    """The Slack file (an uploaded PNG) of a project's latest 30-day cost chart."""
+
+    __tablename__ = "cost_charts"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("key_projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    slack_file_id: Mapped[str] = mapped_column(String(32))
+    rendered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -58,7 +58,13 @@ def test_costs_usage_and_budget_alerts(app: RunningApp, fake_openai: FakeOpenAI)
 
     runner.run_due(first_fetch)
 
-    usage = all_text(app.command("usage").json()["blocks"])
+    (png,) = app.slack.uploads.values()  # one chart per linked project, drawn off requests
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 2000
+    usage_blocks = app.command("usage").json()["blocks"]
+    (image,) = [block for block in usage_blocks if block["type"] == "image"]
+    assert image["slack_file"] == {"id": next(iter(app.slack.uploads))}
+    assert "Backend" in image["alt_text"]
+    usage = all_text(usage_blocks)
     assert "Backend" in usage and "$8.50 this month" in usage
     assert "(85%)" in usage and "▁" in usage and "█" in usage
     assert [channel for channel, _ in _alerts(app)] == [ALERTS, "U0ALICE"]

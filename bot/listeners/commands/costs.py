@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from bot.org.costs import chart_file
 from bot.slack.actors import actor_of
 from bot.slack.context import person_of, services_of
 from bot.store import key_records as records
@@ -35,7 +36,9 @@ def show_usage(
             sentence = text("costs.no_project", project=project[:80])
             ack(response_type="ephemeral", text=sentence, blocks=[section(sentence)])
             return
-    blocks = render_usage(services.costs.costs(workspace, datetime.now(UTC), project_id))
+    costs = services.costs.costs(workspace, datetime.now(UTC), project_id)
+    charts = {c.project_id: chart_file(services.database, c.project_id) for c in costs}
+    blocks = render_usage(costs, charts)
     ack(response_type="ephemeral", text=fallback_text(blocks), blocks=blocks)
 
 

@@ -132,9 +132,23 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("project_id", name="pk_project_budgets"),
     )
+    op.create_table(
+        "cost_charts",
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("slack_file_id", sa.String(32), nullable=False),
+        sa.Column("rendered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["key_projects.id"],
+            name="fk_cost_charts_project_id_key_projects",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("project_id", name="pk_cost_charts"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("cost_charts")
     op.drop_table("project_budgets")
     op.drop_table("daily_costs")
     op.drop_index("ix_key_rotations_project_id", table_name="key_rotations")
