@@ -21,6 +21,7 @@ from bot.identity import Workspace
 from bot.store import key_records as records
 from bot.store.database import Database
 from bot.store.models import KeyCheck, KeyProject, StepCompletion, WorkspaceSetting
+from bot.store.organization_models import OrganizationConnection, RotationSetting
 from bot.store.progress import ProgressStore
 
 log = logging.getLogger(__name__)
@@ -91,14 +92,18 @@ class WorkspaceRemoval:
         query = union(
             select(StepCompletion.team_id).where(StepCompletion.enterprise_id == enterprise_id),
             select(KeyProject.team_id).where(KeyProject.enterprise_id == enterprise_id),
+            select(OrganizationConnection.team_id).where(
+                OrganizationConnection.enterprise_id == enterprise_id
+            ),
         )
         with self.database.read_session() as session:
             return sorted({str(team) for team in session.scalars(query)})
 
     def _forget_settings(self, workspace: Workspace) -> None:
-        """The workspace's settings and its hourly check counts: a reinstall starts afresh."""
+        """The workspace's settings, its hourly check counts and its OpenAI admin key: a
+        reinstall starts afresh. (Project links, rotations, costs go with the projects.)"""
         with self.database.session() as session, session.begin():
-            for table in (WorkspaceSetting, KeyCheck):
+            for table in (WorkspaceSetting, KeyCheck, OrganizationConnection, RotationSetting):
                 session.execute(
                     delete(table).where(
                         table.enterprise_id == workspace.enterprise_id,
