@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 PENDING_PURPOSE = "openai-rotation-key"
 GRACE_CHOICES = (0, 1, 7)
+EXPIRY_CHOICES = (None, 30, 90, 180)
 FINISHED = ("done", "failed")
 ACTOR = "rotation"
 
@@ -95,11 +96,13 @@ class KeyRotator:
         self.after_step = after_step
 
     # --- starting --------------------------------------------------------------------------
-    def start(self, actor: Actor, project_id: int, grace_days: int) -> tuple[Start, int | None]:
+    def start(
+        self, actor: Actor, project_id: int, grace_days: int, expires_in_days: int | None = None
+    ) -> tuple[Start, int | None]:
         if not is_admin(actor, self.key_admins):
             self._audit(actor.workspace, actor.user_id, None, "refused")
             return Start.REFUSED, None
-        if grace_days not in GRACE_CHOICES:
+        if grace_days not in GRACE_CHOICES or expires_in_days not in EXPIRY_CHOICES:
             return Start.INVALID, None
         admin_key = self.organization.admin_key(actor.workspace)
         if admin_key is None:
@@ -129,6 +132,7 @@ class KeyRotator:
                 old_key_id=old_key_id,
                 service_account_name=f"openai-setup rotation {secrets.token_hex(4)}",
                 grace_days=grace_days,
+                expires_in_days=expires_in_days,
                 started_by=actor.user_id,
                 started_at=now,
                 updated_at=now,
@@ -209,7 +213,10 @@ class KeyRotator:
                 # Made by a run that died before saving it: nobody can have its value.
                 self.api.delete_key(admin_key, rotation.openai_project_id, key.id)
         created = self.api.create_service_key(
-            admin_key, rotation.openai_project_id, rotation.service_account_name
+            admin_key,
+            rotation.openai_project_id,
+            rotation.service_account_name,
+            rotation.expires_in_days,
         )
         sealed = encrypt(self.keyring, created.value, pending_binding(workspace, rotation.id))
         with self.database.session() as session, session.begin():

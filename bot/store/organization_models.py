@@ -107,6 +107,7 @@ class KeyRotation(Base):
     service_account_name: Mapped[str] = mapped_column(String(80))
     pending_ciphertext: Mapped[str | None] = mapped_column(Text, nullable=True)
     grace_days: Mapped[int] = mapped_column(Integer)
+    expires_in_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     delete_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     started_by: Mapped[str] = mapped_column(SLACK_ID)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -15,6 +15,12 @@ from bot.ui.mrkdwn import MAX_MODAL_TITLE
 ROTATE_CALLBACK_ID = "org_rotate_modal"
 ROTATE_RESULT_CALLBACK_ID = "org_rotate_result"
 BLOCK_GRACE = "grace"
+BLOCK_EXPIRY = "expiry"
+EXPIRY_OPTIONS = (
+    ("none", "rotate.expiry_never"),
+    ("30", "rotate.expiry_30"),
+    ("90", "rotate.expiry_90"),
+)
 INPUT_ACTION_ID = "value"
 GRACE_OPTIONS = (("0", "rotate.grace_now"), ("1", "rotate.grace_day"), ("7", "rotate.grace_week"))
 START_MESSAGES = {
@@ -62,6 +68,7 @@ def rotation_period_block(days: int) -> Block:
 
 def render_rotate_modal(project_id: int, project: str, openai_id: str) -> dict[str, Any]:
     options = [{"text": plain(text(label), 75), "value": value} for value, label in GRACE_OPTIONS]
+    expiry = [{"text": plain(text(label), 75), "value": value} for value, label in EXPIRY_OPTIONS]
     blocks: list[Block] = [
         section(text("rotate.intro", project=project, openai_id=openai_id)),
         {
@@ -73,6 +80,18 @@ def render_rotate_modal(project_id: int, project: str, openai_id: str) -> dict[s
                 "action_id": INPUT_ACTION_ID,
                 "options": options,
                 "initial_option": options[1],
+            },
+        },
+        {
+            "type": "input",
+            "block_id": BLOCK_EXPIRY,
+            "optional": True,
+            "label": plain(text("rotate.expiry_label"), 2000),
+            "element": {
+                "type": "radio_buttons",
+                "action_id": INPUT_ACTION_ID,
+                "options": expiry,
+                "initial_option": expiry[0],
             },
         },
     ]
@@ -89,6 +108,15 @@ def chosen_grace(values: Mapping[str, Any]) -> int | None:
     option = state.get("selected_option") if isinstance(state, Mapping) else None
     value = option.get("value") if isinstance(option, Mapping) else None
     return int(value) if value in ("0", "1", "7") else None
+
+
+def chosen_expiry(values: Mapping[str, Any]) -> int | None:
+    """Days until the new key expires; None (never) for anything but 30 or 90."""
+    block = values.get(BLOCK_EXPIRY)
+    state = block.get(INPUT_ACTION_ID) if isinstance(block, Mapping) else None
+    option = state.get("selected_option") if isinstance(state, Mapping) else None
+    value = option.get("value") if isinstance(option, Mapping) else None
+    return int(value) if value in ("30", "90") else None
 
 
 def render_rotate_message(message_key: str, **values: object) -> dict[str, Any]:

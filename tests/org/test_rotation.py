@@ -91,7 +91,7 @@ def test_rotate_now_from_the_key_list_end_to_end(app: RunningApp, fake_openai: F
     assert dialog["callback_id"] == "org_rotate_modal"
     assert dialog["private_metadata"] == str(project_id)
     with debug_logs() as logs:
-        ack = submit_rotation(app, project_id, "1")
+        ack = submit_rotation(app, project_id, "1", expiry="90")
         assert ack.json()["response_action"] == "update"
         done = eventually(
             lambda: app.slack.calls_to("views.update"),
@@ -101,6 +101,10 @@ def test_rotate_now_from_the_key_list_end_to_end(app: RunningApp, fake_openai: F
     assert "was rotated" in all_text(result.view()["blocks"])
     new_key = _stored_plaintext(app, project_id)
     assert new_key.startswith("sk-svcacct-") and fake_openai.admin.is_live_service_key(new_key)
+    (created,) = fake_openai.requests_to(
+        f"/v1/organization/projects/{FakeOpenAI.PROJECT}/service_accounts"
+    )
+    assert created.body["expires_in_seconds"] == 90 * 86_400
     told = [c for c in app.slack.calls_to("chat.postMessage") if "was rotated" in c.text_content()]
     assert {c.params["channel"] for c in told} == {"U0ALICE"}
     assert "keys export" in told[0].text_content() and "1 more day" in told[0].text_content()

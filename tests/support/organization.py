@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from tests.support import payloads
@@ -50,15 +51,24 @@ def choose_link(
 
 
 def submit_rotation(
-    app: RunningApp, project_id: int, grace: str, *, user_id: str = ADMIN
+    app: RunningApp, project_id: int, grace: str, *, user_id: str = ADMIN, expiry: str = "none"
 ) -> HttpResponse:
-    values = {
+    values: dict[str, Any] = {
+        "expiry": {
+            "value": {
+                "type": "radio_buttons",
+                "selected_option": {
+                    "text": {"type": "plain_text", "text": expiry},
+                    "value": expiry,
+                },
+            }
+        },
         "grace": {
             "value": {
                 "type": "radio_buttons",
                 "selected_option": {"text": {"type": "plain_text", "text": grace}, "value": grace},
             }
-        }
+        },
     }
     body = payloads.view_submission(
         values,

@@ -20,6 +20,7 @@ from bot.ui.messages import text
 from bot.ui.rotate import (
     BLOCK_GRACE,
     START_MESSAGES,
+    chosen_expiry,
     chosen_grace,
     render_announcement,
     render_rotate_message,
@@ -50,7 +51,8 @@ def rotate_key(view: dict[str, Any], context: BoltContext, client: WebClient) ->
             announcement.workspace, announcement.maintainers, blocks, fallback_text(blocks)
         )
 
-    outcome, rotation_id = services.rotator.start(actor, project_id, grace)
+    expiry = chosen_expiry(view["state"]["values"])
+    outcome, rotation_id = services.rotator.start(actor, project_id, grace, expiry)
     project = services.keys.project(actor.workspace, project_id)
     name = project.name if project else ""
     if outcome is not Start.STARTED or rotation_id is None:

@@ -88,6 +88,7 @@ def upgrade() -> None:
         sa.Column("service_account_name", sa.String(80), nullable=False),
         sa.Column("pending_ciphertext", sa.Text(), nullable=True),
         sa.Column("grace_days", sa.Integer(), nullable=False),
+        sa.Column("expires_in_days", sa.Integer(), nullable=True),
         sa.Column("delete_after", sa.DateTime(timezone=True), nullable=True),
         sa.Column("started_by", sa.String(32), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
