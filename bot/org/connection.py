@@ -26,6 +26,7 @@ from bot.keys.crypto import BindingContext, DecryptionError, decrypt, encrypt
 from bot.keys.key_binding import KeyFaces
 from bot.keys.keyring import Keyring
 from bot.org.admin_api import ADMIN_KEY_PREFIX, AdminApi, AdminApiError, OrgProject, Problem
+from bot.rules.secrets import is_key_shaped
 from bot.store import key_records as records
 from bot.store import organizations as rows
 from bot.store.database import Database
@@ -93,8 +94,8 @@ class OrganizationService:
         if not is_admin(actor, self.key_admins):
             self._audit(actor, "org_connect", "refused", faces.fingerprint_id)
             return ConnectResult(Outcome.REFUSED, faces.masked)
-        if not admin_key.startswith(ADMIN_KEY_PREFIX):
-            # A project key would be refused by OpenAI anyway; it is never sent anywhere.
+        if not admin_key.startswith(ADMIN_KEY_PREFIX) or not is_key_shaped(admin_key):
+            # A project key (or a typo) would be refused by OpenAI anyway: never sent anywhere.
             self._audit(actor, "org_connect", Outcome.NOT_ADMIN_KEY, faces.fingerprint_id)
             return ConnectResult(Outcome.NOT_ADMIN_KEY, faces.masked)
         try:

@@ -129,6 +129,16 @@ def test_a_forged_link_to_a_project_outside_the_organization_changes_nothing(
     assert stray not in _links(app)
 
 
+def test_a_malformed_admin_key_is_an_inline_error_and_never_sent(
+    app: RunningApp, fake_openai: FakeOpenAI
+) -> None:
+    _arrange(app, fake_openai)
+    response = submit_admin_key(app, "sk-admin-short")
+    assert "doesn't look like an OpenAI admin key" in response.json()["errors"]["admin_key"]
+    assert eventually(lambda: _audit(app), bool) == [("org_connect", "not_admin_key")]
+    assert not fake_openai.requests_to("/v1/organization/projects")
+
+
 def test_members_cannot_connect_or_link(app: RunningApp, fake_openai: FakeOpenAI) -> None:
     _arrange(app, fake_openai)
     submit_admin_key(app, fake_openai.admin.admin_key(), user_id="U0ALICE")
