@@ -11,7 +11,7 @@ from datetime import date, datetime
 from bot.identity import Workspace
 from bot.keys.crypto import DecryptionError, decrypt
 from bot.keys.key_binding import binding
-from bot.org.admin_api import AdminApiError, InventoryKey
+from bot.org.admin_api import AdminApiError, InventoryKey, OrgProject
 from bot.org.connection import OrganizationService
 from bot.store import key_records as records
 
@@ -31,6 +31,7 @@ class ProjectInventory:
 class Overview:
     connected: bool
     projects: tuple[ProjectInventory, ...]
+    organization_projects: tuple[OrgProject, ...] = ()  # to link the unlinked ones
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -92,7 +93,11 @@ def overview(organization: OrganizationService, workspace: Workspace, now: datet
                 project.project_name, project.project_id, project.openai_project_id, keys, cost
             )
         )
-    return Overview(True, tuple(inventories))
+    try:
+        organization_projects = tuple(organization.api.projects(admin_key))
+    except AdminApiError:
+        organization_projects = ()
+    return Overview(True, tuple(inventories), organization_projects)
 
 
 def _stored_plaintext(

@@ -13,11 +13,13 @@ from typing import Any
 from bot.identity import Actor
 from bot.keys.access import is_admin
 from bot.org.costs import chart_file
+from bot.org.inventory import Overview
 from bot.services import Services
 from bot.ui.blocks import context, header
 from bot.ui.costs import render_usage
 from bot.ui.inventory import inventory_blocks
 from bot.ui.messages import text
+from bot.ui.organization import project_link_blocks
 from bot.ui.rotate import rotate_blocks, rotation_period_block
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ def home_extra(services: Services, actor: Actor) -> list[dict[str, Any]]:
             ]
         return blocks
     now = datetime.now(UTC)
+    overview = Overview(True, ())
     try:
         overview = services.overviews.get(actor.workspace, now)
         blocks = inventory_blocks(overview, masked=masked, rotation_days=days, now=now)
@@ -64,6 +67,11 @@ def home_extra(services: Services, actor: Actor) -> list[dict[str, Any]]:
         blocks = [header(text("inventory.header")), context(text("inventory.unavailable"))]
     if admin:
         blocks += [rotation_period_block(days), *rotate_blocks(rotatable(services, actor))]
+        unlinked = [
+            p for p in services.organization.projects(actor.workspace) if not p.openai_project_id
+        ]
+        if unlinked and overview.organization_projects:
+            blocks += project_link_blocks(unlinked, overview.organization_projects)
     costs = services.costs.costs(actor.workspace, now)
     if costs:
         charts = {c.project_id: chart_file(services.database, c.project_id) for c in costs}

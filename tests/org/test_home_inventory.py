@@ -13,7 +13,7 @@ from tests.fakes.openai_server import FakeOpenAI
 from tests.support import payloads
 from tests.support.blocks import all_text, iter_elements
 from tests.support.leaks import eventually
-from tests.support.organization import ADMIN, submit_admin_key
+from tests.support.organization import ADMIN, choose_link, submit_admin_key
 from tests.support.running_app import RunningApp
 
 
@@ -107,3 +107,29 @@ def test_admins_change_the_rotation_period_and_see_rotate_now(
     assert days == 30
     app.services.overviews.forget(Workspace("", "T0001"))
     assert "older than 30 days" in all_text(_home_of(app, "U0ALICE"))
+
+
+def test_admins_link_an_unlinked_project_from_app_home(
+    app: RunningApp, fake_openai: FakeOpenAI
+) -> None:
+    _arrange(app, fake_openai)
+    app.submit_key("Stray", FakeOpenAI.key_for("mismatched_project"), user_id=ADMIN)
+    app.slack.wait_for("views.update", 3)
+    workspace = Workspace("", "T0001")
+    stray = next(p.id for p in app.services.keys.list_projects(workspace) if p.name == "Stray")
+    app.services.overviews.forget(workspace)
+
+    member_ids = {e.get("action_id", "") for e in iter_elements(_home_of(app, "U0ALICE"))}
+    admin_ids = {e.get("action_id", "") for e in iter_elements(_home_of(app, ADMIN))}
+    assert f"org_link_project:{stray}" in admin_ids
+    assert not any(i.startswith("org_link_project") for i in member_ids)
+
+    before = len(app.slack.calls_to("views.publish"))
+    choose_link(app, stray, FakeOpenAI.PROJECT, in_home=True)
+    eventually(lambda: len(app.slack.calls_to("views.publish")), lambda n: n > before)
+    linked = {
+        p.project_name: p.openai_project_id for p in app.services.organization.projects(workspace)
+    }
+    assert linked["Stray"] == FakeOpenAI.PROJECT
+    told = app.slack.calls_to("chat.postMessage")[-1]
+    assert told.params["channel"] == ADMIN and "now linked" in told.text_content()

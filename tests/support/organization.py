@@ -23,16 +23,25 @@ def submit_admin_key(
 
 
 def choose_link(
-    app: RunningApp, project_id: int, openai_project_id: str, *, user_id: str = ADMIN
+    app: RunningApp,
+    project_id: int,
+    openai_project_id: str,
+    *,
+    user_id: str = ADMIN,
+    in_home: bool = False,
 ) -> HttpResponse:
-    """Pick ``openai_project_id`` in the select of ``project_id`` in the dialog."""
+    """Pick ``openai_project_id`` in the select of ``project_id``, in the dialog or on Home."""
     body = payloads.block_actions(
         f"org_link_project:{project_id}",
         "",
         user_id=user_id,
         response_url=app.next_response_url(),
         container="view",
-        view={"id": "V0ORGMODAL", "type": "modal", "callback_id": "org_connect_result"},
+        view=(
+            {"type": "home", "blocks": []}
+            if in_home
+            else {"id": "V0ORGMODAL", "type": "modal", "callback_id": "org_connect_result"}
+        ),
     )
     payload = json.loads(parse_qs(body.decode())["payload"][0])
     action = payload["actions"][0]

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.org.connection import Outcome
 from bot.slack.actors import actor_of
 from bot.slack.context import person_of, services_of
+from bot.slack.home import publish_home
 from bot.ui.actions import number_in_value
 from bot.ui.blocks import section
 from bot.ui.messages import text
@@ -47,8 +48,11 @@ def link_project(
     else:
         message, values = "organization.link_failed", {}
     view = body.get("view")
-    if isinstance(view, dict) and view.get("id"):
+    if isinstance(view, dict) and view.get("type") == "modal" and view.get("id"):
         client.views_update(view_id=view["id"], view=render_message_view(message, **values))
-    else:
-        sentence = text(message, **values)
-        client.chat_postMessage(channel=actor.user_id, text=sentence, blocks=[section(sentence)])
+        return
+    # From App Home (or a message): tell the person, and draw Home again with the link.
+    sentence = text(message, **values)
+    client.chat_postMessage(channel=actor.user_id, text=sentence, blocks=[section(sentence)])
+    services.overviews.forget(actor.workspace)
+    publish_home(client, services, actor.person, actor=actor)
