@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.cli_keys import add_parsers
 
     add_parsers(commands)
+    from bot.cli_org import add_parsers as add_org_parsers
+
+    add_org_parsers(commands)
     return parser
 
 
@@ -93,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot import cli_keys
 
         return cli_keys.run(settings, args)
+    if args.command in ("org", "jobs"):
+        from bot import cli_org
+
+        return cli_org.run(settings, args)
     from bot.runner import run
 
     return run(settings)

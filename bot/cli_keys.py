@@ -21,6 +21,7 @@ from bot.keys.keyring import Keyring, KeyringError, load_or_create_keyring
 from bot.keys.results import Verdict
 from bot.keys.rotation import rotate_all, rows_using
 from bot.oauth.rekeying import rekey_tokens, token_rows_using
+from bot.org.rekeying import admin_rows_using, rekey_admin_keys
 from bot.rules.submission import Field, Problem, parse_project_name, visible
 from bot.store import key_records
 from bot.store.database import Database, DatabaseUnavailable, open_database, sqlite_file
@@ -79,9 +80,11 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             return _export(exporter, Workspace(args.enterprise, args.team), args)
         report = rotate_all(database, keyring, batch_size=args.batch_size)
         tokens = rekey_tokens(database, keyring, batch_size=args.batch_size)
+        admin_keys = rekey_admin_keys(database, keyring)
         print(report.summary())
         print(tokens.summary())
-        return 1 if report.unreadable or tokens.unreadable else 0
+        print(admin_keys.summary())
+        return 1 if report.unreadable or tokens.unreadable or admin_keys.unreadable else 0
     except KeyringError as error:
         print(f"error: {error}", file=sys.stderr)
         return 4
@@ -184,7 +187,11 @@ def _keyring(args: argparse.Namespace, keyring: Keyring, path: Path, database: D
             "re-encrypt the stored keys under it."
         )
         return 0
-    in_use = rows_using(database, args.key_id) + token_rows_using(database, args.key_id)
+    in_use = (
+        rows_using(database, args.key_id)
+        + token_rows_using(database, args.key_id)
+        + admin_rows_using(database, args.key_id)
+    )
     if in_use:
         print(
             f"error: {in_use} stored keys or Slack tokens still use {args.key_id}; run "

@@ -58,6 +58,15 @@ class Settings(BaseSettings):
     # The leak watch on channel messages (README: "Leak watch"); false: channel messages are
     # only acknowledged, whatever the workspace setting and the manifest say.
     leak_watch: bool = True
+    # Scheduled work (README: "Connected OpenAI organization"): the in-app scheduler polls
+    # every SCHEDULER_POLL_SECONDS (0 turns it off: run `python -m bot jobs run-due` from cron),
+    # re-checks stored keys every KEY_CHECK_INTERVAL_HOURS, and spaces OpenAI requests of one
+    # workspace by OPENAI_REQUESTS_INTERVAL_SECONDS.
+    scheduler_poll_seconds: float = Field(default=60.0, ge=0, le=3600)
+    key_check_interval_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    openai_requests_interval_seconds: float = Field(default=1.0, ge=0, le=60)
+    # A channel id (C…) that also hears budget alerts; the bot must be a member.
+    alert_channel: str | None = Field(default=None, pattern=r"^[CG][A-Z0-9]{2,20}$")
     # Slack's own payloads (a view with 100 blocks included) stay well under 1 MiB.
     max_request_bytes: int = Field(default=1024 * 1024, ge=16 * 1024, le=16 * 1024 * 1024)
 

@@ -124,13 +124,22 @@ def _serve_http(settings: Settings) -> int:
     from bot.services import Services
 
     def build_worker_app() -> WorkerApp:
+        from bot.jobs.schedule import start_scheduler
+
         database = Database(settings.resolved_database_url)
         services = Services.build(settings, database)
         bolt_app = _build_bolt_app(settings, services)
+        scheduler = start_scheduler(services)
+
+        def close() -> None:
+            if scheduler is not None:
+                scheduler.stop()
+            database.dispose()
+
         return WorkerApp(
             build_wsgi_app(bolt_app, services),
             executors=background_executors(bolt_app),
-            close=database.dispose,
+            close=close,
         )
 
     mode = "with OAuth " if settings.oauth_enabled else ""
@@ -154,6 +163,7 @@ def _serve_socket_mode(settings: Settings, services: Services) -> int:
     """Socket Mode: one process, the socket and a small HTTP server for ``/healthz``."""
     from bot.app import background_executors, build_wsgi_app
     from bot.http_server import DrainingServer
+    from bot.jobs.schedule import start_scheduler
 
     bolt_app = _build_bolt_app(settings, services)
     try:
@@ -161,6 +171,7 @@ def _serve_socket_mode(settings: Settings, services: Services) -> int:
     except SlackUnavailable as error:
         print(error, file=sys.stderr)
         return 5
+    start_scheduler(services)  # a daemon thread; a job cut short by exit is retried later
     server = DrainingServer(
         build_wsgi_app(
             bolt_app, services, events=False, socket_connected=socket.client.is_connected

@@ -15,7 +15,13 @@ from bot.keys.keyring import Keyring, load_or_create_keyring
 from bot.keys.leak_watch import LeakWatch
 from bot.keys.limits import HourlyLimits, Limiter
 from bot.keys.probe import OpenAIProbe
+from bot.keys.reminders import RotationPolicy
 from bot.keys.service import KeyService
+from bot.org.admin_api import AdminApi
+from bot.org.connection import OrganizationService
+from bot.org.costs import CostService
+from bot.org.inventory import CachedOverviews
+from bot.org.key_rotation import KeyRotator
 from bot.slack.locale import LocaleCache
 from bot.store.asked_questions import QuestionLog
 from bot.store.database import Database
@@ -37,6 +43,11 @@ class Services:
     creation: CreationSetting
     questions: QuestionLog
     leaks: LeakWatch
+    organization: OrganizationService
+    rotation_policy: RotationPolicy
+    overviews: CachedOverviews
+    rotator: KeyRotator
+    costs: CostService
     locales: LocaleCache = field(default_factory=LocaleCache)  # each person's Slack locale
 
     @classmethod
@@ -55,6 +66,12 @@ class Services:
             base_url=settings.openai_base_url,
             timeout=settings.openai_timeout_seconds,
             model=settings.openai_test_model,
+        )
+        organization = OrganizationService(
+            database,
+            keyring,
+            AdminApi(base_url=settings.openai_base_url, timeout=settings.openai_timeout_seconds),
+            key_admins=settings.key_admin_ids,
         )
         return cls(
             settings=settings,
@@ -76,6 +93,11 @@ class Services:
                 database, retention=timedelta(days=settings.unanswered_retention_days)
             ),
             leaks=LeakWatch(database, keyring, probe, key_admins=settings.key_admin_ids),
+            organization=organization,
+            rotation_policy=RotationPolicy(database, key_admins=settings.key_admin_ids),
+            overviews=CachedOverviews(organization),
+            rotator=KeyRotator(organization, probe, key_admins=settings.key_admin_ids),
+            costs=CostService(organization),
         )
 
     def __deepcopy__(self, memo: dict[int, object]) -> Services:

@@ -29,6 +29,7 @@ from bot.store.models import (
     StepCompletion,
     WorkspaceSetting,
 )
+from bot.store.organization_models import OrganizationConnection, RotationSetting
 from bot.store.progress import ProgressStore
 
 log = logging.getLogger(__name__)
@@ -100,17 +101,27 @@ class WorkspaceRemoval:
             select(StepCompletion.team_id).where(StepCompletion.enterprise_id == enterprise_id),
             select(KeyProject.team_id).where(KeyProject.enterprise_id == enterprise_id),
             select(AskedQuestion.team_id).where(AskedQuestion.enterprise_id == enterprise_id),
+            select(OrganizationConnection.team_id).where(
+                OrganizationConnection.enterprise_id == enterprise_id
+            ),
         )
         with self.database.read_session() as session:
             return sorted({str(team) for team in session.scalars(query)})
 
     def _forget_settings(self, workspace: Workspace) -> None:
-        """The workspace's settings, hourly check counts, kept questions and the leak watch's
-        rows (its setting, the fingerprints and masks it saw): a reinstall starts afresh, and
-        nobody's questions outlive the workspace's wish to leave."""
+        """The workspace's settings, hourly check counts, kept questions, the leak watch's rows
+        (its setting, the fingerprints and masks it saw) and its OpenAI admin key: a reinstall
+        starts afresh, and nobody's questions outlive the workspace's wish to leave. (Project
+        links, rotations and costs go with the projects.)"""
         with self.database.session() as session, session.begin():
             leak_rows.delete_workspace(session, workspace)
-            for table in (WorkspaceSetting, KeyCheck, AskedQuestion):
+            for table in (
+                WorkspaceSetting,
+                KeyCheck,
+                AskedQuestion,
+                OrganizationConnection,
+                RotationSetting,
+            ):
                 session.execute(
                     delete(table).where(
                         table.enterprise_id == workspace.enterprise_id,

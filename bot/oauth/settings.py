@@ -38,6 +38,7 @@ BOT_SCOPES = (
     "channels:history",
     "groups:history",
     "mpim:history",
+    "files:write",  # cost charts (files_upload_v2) shown in image blocks
 )
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"

@@ -18,6 +18,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from bot.playground.openai_admin import FakeOrganization
+
 RESPONSES_FILE = Path(__file__).with_name("openai_responses.json")
 KEY_PREFIX = "sk-proj-test"
 # Fixed, so masks are predictable; never contains "T3BlbkFJ", the marker of real keys.
@@ -81,6 +83,10 @@ class FakeOpenAI:
         self.slow_seconds = slow_seconds
         self.requests: list[RecordedRequest] = []
         self.seen_keys: list[str] = []
+        # The Admin API (``/v1/organization/…``): projects, their keys, costs.
+        self.admin = FakeOrganization()
+        # Keys that answer 401 invalid_api_key from now on, whatever their scenario (revoked).
+        self.revoked: set[str] = set()
         self._lock = threading.Lock()
         self._closing = threading.Event()
         self._server = _Server(("127.0.0.1", 0), _Handler)
@@ -162,6 +168,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._handle()
 
+    def do_DELETE(self) -> None:
+        self._handle()
+
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the test output is not the place for an access log."""
 
@@ -174,6 +183,11 @@ class _Handler(BaseHTTPRequestHandler):
         if "authorization" in headers:
             headers["authorization"] = "present"
         fake._record(RecordedRequest(self.command, path, headers, body), key)
+        if path.startswith("/v1/organization/"):
+            query = self.path.split("?", 1)[1] if "?" in self.path else ""
+            status, answer = fake.admin.handle(self.command, path, query, key, body)
+            self._send({"status": status, "body": answer}, {}, key or "")
+            return
         endpoint = ENDPOINTS.get((self.command, path))
         if endpoint is None:
             message = f"Invalid URL ({self.command} {path})"
@@ -189,7 +203,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(RESPONSES["missing_api_key"], {}, "")
             return
         scenario = _scenario_for(key)
-        if scenario is None:
+        if fake.admin.is_live_service_key(key):
+            scenario = SCENARIOS["valid"]
+        if scenario is None or key in fake.revoked:
             self._send(RESPONSES["invalid_api_key"], {}, key)
             return
         if scenario.get("delay"):

@@ -11,12 +11,17 @@ from bot.store.key_records import ProjectRow
 from bot.ui.key_holds import render_creation_setting
 from bot.ui.keys import home_keys_blocks, render_keys_list
 from bot.ui.leak_watch import compromised_line, render_watch_setting
+from bot.ui.mrkdwn import MAX_BLOCKS_MESSAGE
 
 
 def keys_list_blocks(services: Services, actor: Actor) -> list[dict[str, Any]]:
+    from bot.slack.org_views import keys_list_extra
+
     projects, manageable = _visible_projects(services, actor)
     notes = _compromised(services, actor)
-    return render_keys_list(projects, manageable=manageable, now=datetime.now(UTC), notes=notes)
+    blocks = render_keys_list(projects, manageable=manageable, now=datetime.now(UTC), notes=notes)
+    extra = keys_list_extra(services, actor)
+    return blocks + extra if len(blocks) + len(extra) <= MAX_BLOCKS_MESSAGE else blocks
 
 
 def home_keys(services: Services, actor: Actor) -> list[dict[str, Any]]:
@@ -29,7 +34,9 @@ def home_keys(services: Services, actor: Actor) -> list[dict[str, Any]]:
         blocks += render_creation_setting(members)
     if services.leaks.may_change(actor):
         blocks += render_watch_setting(services.leaks.setting(actor.workspace))
-    return blocks
+    from bot.slack.org_views import home_extra
+
+    return blocks + home_extra(services, actor)
 
 
 def _compromised(services: Services, actor: Actor) -> dict[int, str]:

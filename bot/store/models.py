@@ -195,4 +195,5 @@ class AskedQuestion(Base):
 
 # The Slack installation tables (multi-workspace OAuth) live on the same metadata.
 from bot.store import leak_models as _leak_models  # noqa: E402, F401
+from bot.store import organization_models as _organization_models  # noqa: E402, F401
 from bot.store import slack_installations as _slack_installations  # noqa: E402, F401

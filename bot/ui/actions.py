@@ -26,6 +26,9 @@ CREATION_ADMINS = "admins"  # only admins may
 ANSWER_FIXED = "answer_fixed"  # value: the opaque token of the asked question
 ANSWER_NOT_IT = "answer_not_it"  # value: the opaque token of the asked question
 FEEDBACK_BLOCK = "answer_feedback"  # block_id of the actions block holding the two above
+ORG_LINK_PROJECT = "org_link_project"  # a static select; the suffix is the project id
+ORG_ROTATE = "org_rotate"  # value: the project id (opens the rotation dialog)
+ORG_ROTATION_PERIOD = "org_rotation_period"  # a static select; option value: days
 
 
 _ASCII_DIGITS = re.compile(r"[0-9]+")
@@ -48,6 +51,9 @@ KEYS_REVOKE_PATTERN = _pattern(KEYS_REVOKE)
 PROJECT_CREATION_PATTERN = _pattern(PROJECT_CREATION)
 ANSWER_FIXED_PATTERN = _pattern(ANSWER_FIXED)
 ANSWER_NOT_IT_PATTERN = _pattern(ANSWER_NOT_IT)
+ORG_LINK_PROJECT_PATTERN = _pattern(ORG_LINK_PROJECT)
+ORG_ROTATE_PATTERN = _pattern(ORG_ROTATE)
+ORG_ROTATION_PERIOD_PATTERN = _pattern(ORG_ROTATION_PERIOD)
 
 
 def action_id(base: str, suffix: int | None = None) -> str:

@@ -16,7 +16,9 @@ from bot.listeners.actions.leak_watch_setting import (
     change_live_check,
     pick_alert_channel,
 )
+from bot.listeners.actions.organization import link_project
 from bot.listeners.actions.project_creation import change_project_creation
+from bot.listeners.actions.rotation import change_rotation_period, open_rotate_dialog
 from bot.listeners.actions.team_keys import open_key_modal, replace_key, revoke_key, test_key
 from bot.ui import actions
 
@@ -48,6 +50,9 @@ def register(app: App) -> None:
         (actions.LEAK_LIVE_CHECK_PATTERN, change_live_check),
         (actions.LEAK_ALERT_CHANNEL_PATTERN, pick_alert_channel),
         (actions.LEAK_ALERT_DM_PATTERN, alerts_by_dm),
+        (actions.ORG_LINK_PROJECT_PATTERN, link_project),
+        (actions.ORG_ROTATE_PATTERN, open_rotate_dialog),
+        (actions.ORG_ROTATION_PERIOD_PATTERN, change_rotation_period),
     ):
         app.action(pattern)(ack=acknowledge, lazy=[work])
 

@@ -12,6 +12,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.guide.steps import find_step
+from bot.listeners.commands.organization import ORGANIZATION_COMMANDS
 from bot.listeners.commands.team_keys import KEY_COMMANDS
 from bot.rules.secrets import contains_key
 from bot.slack.context import locale_of, person_of, services_of
@@ -31,6 +32,9 @@ def handle_openai_setup(
         blocks = render_key_in_text_warning()
     elif word.lower() in KEY_COMMANDS:
         KEY_COMMANDS[word.lower()](ack, command, context, client, rest.strip())
+        return
+    elif word.lower() in ORGANIZATION_COMMANDS:
+        ORGANIZATION_COMMANDS[word.lower()](ack, command, context, client, rest.strip())
         return
     elif not text:
         locale = locale_of(context, client)

@@ -17,5 +17,6 @@ BOT_SCOPES = (
     "channels:history",
     "groups:history",
     "mpim:history",
+    "files:write",
 )
 ROTATING_TOKEN_SECONDS = 43200  # Slack's rotating tokens live 12 hours

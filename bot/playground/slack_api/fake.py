@@ -12,9 +12,10 @@ from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 from typing import Any
 
-from bot.playground.slack_api import chat_and_views, socket_mode, tokens, users
+from bot.playground.slack_api import chat_and_views, files, socket_mode, tokens, users
 from bot.playground.slack_api.chat_and_views import ChatAndViewsAPI
 from bot.playground.slack_api.defaults import CLIENT_ID, CLIENT_SECRET
+from bot.playground.slack_api.files import FilesAPI
 from bot.playground.slack_api.handler import handler_for
 from bot.playground.slack_api.oauth import OAuthAPI
 from bot.playground.slack_api.recording import CallRecording
@@ -28,10 +29,11 @@ ROUTES: dict[str, Answer] = {
     **chat_and_views.ROUTES,
     **tokens.ROUTES,
     **socket_mode.ROUTES,
+    **files.ROUTES,
 }
 
 
-class FakeSlack(CallRecording, UsersAPI, ChatAndViewsAPI, OAuthAPI, SocketModeAPI):
+class FakeSlack(CallRecording, UsersAPI, ChatAndViewsAPI, OAuthAPI, SocketModeAPI, FilesAPI):
     """Start with ``FakeSlack()`` (it listens at once), stop with ``close()``."""
 
     def __init__(
@@ -50,6 +52,7 @@ class FakeSlack(CallRecording, UsersAPI, ChatAndViewsAPI, OAuthAPI, SocketModeAP
         self._init_tokens()
         self._init_oauth(client_id, client_secret)
         self._init_socket_mode()
+        self._init_files()
         # Every family is ready before the first request can arrive.
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(self))
         self._server.daemon_threads = True

@@ -24,6 +24,11 @@ def handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
+            if self.path.startswith("/upload/"):  # files_upload_v2's second step: raw bytes
+                fake.receive_upload(self.path.removeprefix("/upload/"), raw)
+                fake._record(SlackCall("upload", {}, None, self.path, b""))
+                self._send(200, "OK - " + str(len(raw)))
+                return
             params = _parse_body(raw, self.headers.get("Content-Type") or "")
             query = urlsplit(self.path).query
             if query:  # e.g. oauth.v2.exchange sends its parameters in the URL

@@ -1,0 +1,1 @@
+"""A connected OpenAI organization (Admin API): connect, link, inventory, scheduled work."""
