@@ -10,4 +10,11 @@ from bot.playground.openai_admin import (
     ProjectKey,
 )
 
-__all__ = ["ADMIN_PREFIX", "DAY", "SERVICE_KEY_PREFIX", "FakeOrganization", "FakeProject", "ProjectKey"]
+__all__ = [
+    "ADMIN_PREFIX",
+    "DAY",
+    "SERVICE_KEY_PREFIX",
+    "FakeOrganization",
+    "FakeProject",
+    "ProjectKey",
+]

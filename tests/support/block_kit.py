@@ -39,8 +39,10 @@ def _button_problems(where: str, element: dict[str, Any]) -> list[str]:
 def _element_problems(where: str, element: Any) -> list[str]:
     if isinstance(element, dict) and element.get("type") == "conversations_select":
         return _select_problems(where, element)
+    if isinstance(element, dict) and element.get("type") == "static_select":
+        return _static_select_problems(where, element)
     if not isinstance(element, dict) or element.get("type") != "button":
-        return [f"{where}: only buttons and conversation pickers are expected, got {element!r:.80}"]
+        return [f"{where}: only buttons and select menus are expected, got {element!r:.80}"]
     return _button_problems(where, element)
 
 
@@ -55,12 +57,59 @@ def _select_problems(where: str, element: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _static_select_problems(where: str, element: dict[str, Any]) -> list[str]:
+    """A ``static_select``: 1..100 options of a plain-text label (≤ 75) and a value (≤ 150);
+    an ``initial_option`` is one of them; the placeholder, when there is one, ≤ 150."""
+    problems: list[str] = []
+    if "placeholder" in element:
+        problems += _text_problems(
+            f"{where}.placeholder", element.get("placeholder"), 150, {"plain_text"}
+        )
+    action_id = element.get("action_id")
+    if not isinstance(action_id, str) or not 0 < len(action_id) <= 255:
+        problems.append(f"{where}: bad action_id {action_id!r}")
+    options = element.get("options")
+    if not isinstance(options, list) or not 0 < len(options) <= 100:
+        return [*problems, f"{where}: a static_select needs 1..100 options"]
+    for index, option in enumerate(options):
+        problems += _text_problems(
+            f"{where}.options[{index}].text", option.get("text"), 75, {"plain_text"}
+        )
+        value = option.get("value")
+        if not isinstance(value, str) or not 0 < len(value) <= 150:
+            problems.append(f"{where}.options[{index}]: value must be 1..150 characters")
+    initial = element.get("initial_option")
+    if initial is not None and initial not in options:
+        problems.append(f"{where}: initial_option is not one of the options")
+    return problems
+
+
+def _image_problems(where: str, block: dict[str, Any]) -> list[str]:
+    """An ``image`` block: alt text (1..2000) and either an image_url or a slack_file."""
+    problems: list[str] = []
+    alt = block.get("alt_text")
+    if not isinstance(alt, str) or not 0 < len(alt) <= 2000:
+        problems.append(f"{where}: alt_text must be 1..2000 characters")
+    url, file = block.get("image_url"), block.get("slack_file")
+    if (url is None) == (file is None):
+        problems.append(f"{where}: needs exactly one of image_url and slack_file")
+    if url is not None and (not isinstance(url, str) or not 0 < len(url) <= 3000):
+        problems.append(f"{where}: image_url must be 1..3000 characters")
+    if file is not None and not (isinstance(file, dict) and (file.get("id") or file.get("url"))):
+        problems.append(f"{where}: slack_file needs an id or a url")
+    if "title" in block:
+        problems += _text_problems(f"{where}.title", block.get("title"), 2000, {"plain_text"})
+    return problems
+
+
 def _block_problems(where: str, block: dict[str, Any]) -> list[str]:
     kind = block.get("type")
     if kind == "divider":
         return []
     if kind == "header":
         return _text_problems(f"{where}.text", block.get("text"), 150, {"plain_text"})
+    if kind == "image":
+        return _image_problems(where, block)
     if kind == "section":
         problems = _text_problems(f"{where}.text", block.get("text"), 3000)
         if "accessory" in block:
