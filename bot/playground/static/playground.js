@@ -34,6 +34,7 @@ const EMOJI = {
   warning: "⚠️", tada: "🎉", floppy_disk: "💾", credit_card: "💳", white_large_square: "⬜",
   wastebasket: "🗑️", twisted_rightwards_arrows: "🔀", rotating_light: "🚨",
   heavy_minus_sign: "➖", grey_question: "❔", earth_africa: "🌍", key: "🔑", bulb: "💡",
+  hourglass: "⌛", red_circle: "🔴", arrows_counterclockwise: "🔄", zzz: "💤",
 };
 
 function emoji(text) {
@@ -185,7 +186,7 @@ function renderBlock(block, index, surface) {
     case "image": {
       const node = el("figure", { class: "block image" });
       if (block.title) node.append(el("figcaption", { text: block.title.text || "" }));
-      node.append(image(block.image_url, block.alt_text, "large"));
+      node.append(image(imageSource(block), block.alt_text, "large"));
       return node;
     }
     case "input":
@@ -195,8 +196,15 @@ function renderBlock(block, index, surface) {
   }
 }
 
+// An image the app uploaded (slack_file) is served by the playground from the stand-in.
+function imageSource(block) {
+  const file = block.slack_file;
+  if (file && typeof file.id === "string" && /^F[A-Z0-9]+$/.test(file.id)) return "/files/" + file.id;
+  return block.image_url;
+}
+
 function image(url, alt, size) {
-  const safe = typeof url === "string" && /^(https?:|data:image\/)/i.test(url);
+  const safe = typeof url === "string" && /^(https?:|data:image\/|\/files\/F[A-Z0-9]+$)/i.test(url);
   if (!safe) return el("span", { class: "image-alt", text: alt || "" });
   return el("img", { src: url, alt: alt || "", class: "img-" + size, referrerpolicy: "no-referrer" });
 }
@@ -211,7 +219,35 @@ function renderElement(item, blockId, surface) {
     });
   }
   if (item.type === "image") return image(item.image_url, item.alt_text, "accessory");
+  if (item.type === "static_select" || item.type === "conversations_select") return selectMenu(item, blockId, surface);
   return el("span", { class: "unsupported", text: "[" + String(item.type) + "]" });
+}
+
+// A select menu outside an input block acts at once, as in Slack: choosing sends block_actions.
+// Named by its placeholder, else by the text of the section it sits in.
+function selectMenu(item, blockId, surface) {
+  const placeholder = (item.placeholder || {}).text || "Choose";
+  const channels = item.type === "conversations_select";
+  const options = channels
+    ? ((lastState && lastState.channels) || []).map((c) => ({ value: c.id, text: "#" + c.name }))
+    : (item.options || []).map((o) => ({ value: o.value, text: (o.text || {}).text || "" }));
+  const initial = channels ? item.initial_conversation : (item.initial_option || {}).value;
+  const select = el("select", { class: "menu", "aria-label": placeholder, "data-action": item.action_id },
+    el("option", { value: "", text: placeholder }));
+  options.forEach((o) => select.append(el("option", { value: o.value, selected: o.value === initial, text: o.text })));
+  select.addEventListener("change", () => {
+    if (!select.value) return;
+    const chosen = select.selectedOptions[0].textContent;
+    const action = { action_id: item.action_id, block_id: blockId, type: item.type };
+    if (channels) action.selected_conversation = select.value;
+    else action.selected_option = { value: select.value, text: chosen };
+    post("click", {
+      where: surface.where,
+      target: surface.where === "modal" ? JSON.stringify(modalValues()) : String(surface.id || ""),
+      action,
+    });
+  });
+  return select;
 }
 
 function clickButton(item, blockId, surface) {
@@ -492,6 +528,14 @@ async function poll() {
   }
 }
 
+async function runJobs() {
+  const status = document.getElementById("jobs-status");
+  status.textContent = "Running…";
+  const answer = await post("jobs", {});
+  if (answer.ok) status.textContent = answer.ran.length ? "Ran: " + answer.ran.join(", ") + "." : "No job was due.";
+  else status.textContent = "";
+}
+
 function selectTab(name) {
   current = name;
   for (const tab of ["messages", "general", "home"]) {
@@ -545,6 +589,7 @@ function start() {
     if (!confirmLayer.hidden) confirmLayer.querySelector("button").click();
     else if (lastState && lastState.modal) post("close", {});
   });
+  document.getElementById("run-jobs").addEventListener("click", runJobs);
   poll();
   setInterval(poll, POLL_MS);
 }
