@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot.playground.openai_admin import DEMO_ADMIN_KEY
 from bot.playground.openai_sim import FakeOpenAI
 from bot.playground.run import Playground
+from bot.playground.slack_api.fake import ROUTES
 from tests.playground.test_browser import expect, feed, send, submit_key
 
 if TYPE_CHECKING:
@@ -29,6 +30,14 @@ def assert_nowhere_on_the_page(page: Page, secret: str) -> None:
     for part in ("main", "#log", "#modal-layer"):
         assert secret not in page.locator(part).inner_html(), part
     page.get_by_text("Web API calls").click()
+
+
+def assert_every_call_answered(playground: Playground, *expected: str) -> None:
+    """The stand-in knows every Web API method the app called on this path."""
+    # Posts to a response_url or to an upload URL are not Web API methods.
+    called = {call.method for call in playground.slack.calls} - {"response_url", "upload"}
+    assert set(expected) <= called
+    assert called <= set(ROUTES), called - set(ROUTES)
 
 
 def test_a_stored_key_typed_in_general_is_caught(
@@ -62,6 +71,7 @@ def test_a_stored_key_typed_in_general_is_caught(
     page.get_by_role("tab", name="Messages").click()
     alert = feed(page).filter(has_text="was posted in a channel").last
     expect(alert).to_contain_text("The stored key of chatbot (sk-proj-…GHIJ)")
+    expect(alert).to_contain_text("#general")
     expect(alert.get_by_role("link", name="open the message")).to_have_attribute(
         "href", re.compile(r"/archives/C0GENERAL/p\d+")
     )
@@ -85,10 +95,25 @@ def test_a_stored_key_typed_in_general_is_caught(
     dialog = submit_key(page, replacement, project="chatbot")
     expect(dialog).to_contain_text("Key works", timeout=15_000)
     dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_have_count(0)
     expect(alert).to_contain_text("Replaced.")
     screenshot("alert-updated-in-place")
     send(page, "/openai-setup keys")
     expect(feed(page).last).not_to_contain_text("compromised")
+
+    # Alerts may go to a channel instead: the Home tab's channel menu (conversations_select).
+    page.get_by_role("tab", name="Home").click()
+    expect(home).to_contain_text("sk-proj-…Jnew")  # the Home tab drawn afresh
+    home.get_by_role("combobox", name="Alert channel").select_option(label="#general")
+    expect(home).to_contain_text("Alerts go to: #general")
+    expect(home.get_by_role("button", name="Send alerts by DM")).to_be_visible()
+    home.get_by_role("heading", name="OpenAI organization").or_(
+        home.get_by_text("Alerts go to")
+    ).first.scroll_into_view_if_needed()
+    screenshot("home-alert-channel")
+    assert_every_call_answered(
+        playground, "chat.postEphemeral", "chat.getPermalink", "chat.postMessage", "chat.update"
+    )
 
 
 def test_an_admin_connects_the_simulated_organization(
@@ -150,3 +175,6 @@ def test_an_admin_connects_the_simulated_organization(
     loaded = chart.evaluate("(img) => img.complete && img.naturalWidth")
     assert loaded and loaded > 100
     screenshot("usage-with-chart")
+    assert_every_call_answered(
+        playground, "files.getUploadURLExternal", "files.completeUploadExternal"
+    )

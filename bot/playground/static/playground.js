@@ -65,10 +65,15 @@ function personName(id) {
   return person ? person.name : id === "UBOT0001" ? "openai-setup" : id;
 }
 
+function channelName(id) {
+  const channel = (lastState && lastState.channels || []).find((c) => c.id === id);
+  return channel ? channel.name : id;
+}
+
 function link(target) {
   const [url, label] = splitOnce(target, "|");
   if (url.startsWith("@")) return el("span", { class: "mention", text: "@" + personName(url.slice(1)) });
-  if (url.startsWith("#")) return el("span", { class: "mention", text: "#" + decodeEntities(label || url.slice(1)) });
+  if (url.startsWith("#")) return el("span", { class: "mention", text: "#" + (decodeEntities(label) || channelName(url.slice(1))) });
   if (url.startsWith("!date^")) return el("time", { text: decodeEntities(label || url) });
   if (url.startsWith("!")) return el("span", { class: "mention", text: "@" + (label || url.slice(1).split("^")[0]) });
   const href = unescapeSlack(url);
