@@ -160,12 +160,11 @@ def _jobs_runner(
     one_at_a_time = threading.Lock()
 
     def run_now() -> list[str]:
-        with one_at_a_time:  # this process is the only replica: no lease is taken from another
+        with one_at_a_time:
             now = datetime.now(UTC)
             for job in runner.jobs:
                 runner.leases.ensure(job.name, now)
-                state = runner.leases.state(job.name)
-                runner.leases.release(job.name, now, now, state.failures if state else 0)
+                runner.leases.make_due(job.name, now)
             return runner.run_due(now)
 
     return run_now
