@@ -166,6 +166,21 @@ def test_an_admin_connects_the_simulated_organization(
     home.get_by_role("heading", name="OpenAI organization").scroll_into_view_if_needed()
     screenshot("home-inventory")
 
+    # Rotate now: a service-account key made in the linked project, checked, stored.
+    home.locator(".block.section", has_text="chatbot (OpenAI project").get_by_role(
+        "button", name="Rotate now"
+    ).click()
+    rotate = page.get_by_role("dialog", name="Rotate key")
+    expect(rotate.get_by_role("radio", name="After 1 day")).to_be_checked()
+    rotate.get_by_role("radio", name="Right away").check()
+    screenshot("rotate-dialog")
+    rotate.get_by_role("button", name="Rotate").click()
+    expect(rotate).to_contain_text("was rotated", timeout=15_000)
+    expect(rotate).to_contain_text("sk-svcacct-…")
+    screenshot("rotated")
+    rotate.get_by_role("button", name="Close").click()
+    expect(rotate).to_have_count(0)
+
     page.get_by_role("tab", name="Messages").click()
     send(page, "/openai-setup usage")
     usage = feed(page).last

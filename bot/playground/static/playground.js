@@ -318,6 +318,18 @@ function renderInput(block, blockId, surface) {
       );
     });
     node.append(group);
+  } else if (element.type === "radio_buttons") {
+    const group = el("fieldset", { role: "radiogroup", "aria-describedby": common["aria-describedby"] }, el("legend", {}, label, optionalMark(block)));
+    const initial = (element.initial_option || {}).value;
+    (element.options || []).forEach((option, i) => {
+      const radioId = id + "-" + i;
+      group.append(
+        el("div", { class: "check" },
+          el("input", { type: "radio", id: radioId, name: id, value: option.value, checked: option.value === initial, "data-text": (option.text || {}).text || "" }),
+          el("label", { for: radioId }, textObject(option.text))),
+      );
+    });
+    node.append(group);
   } else if (element.type === "static_select") {
     node.append(el("label", { for: id }, label, optionalMark(block)));
     const select = el("select", common, el("option", { value: "", text: (element.placeholder || {}).text || "Choose" }));
@@ -361,6 +373,9 @@ function modalValues() {
         text: { type: "plain_text", text: box.dataset.text }, value: box.value,
       }));
       state = { type: "checkboxes", selected_options: selected };
+    } else if (node.dataset.type === "radio_buttons") {
+      const radio = node.querySelector("input[type=radio]:checked");
+      state = { type: "radio_buttons", selected_option: radio ? { text: { type: "plain_text", text: radio.dataset.text }, value: radio.value } : null };
     } else if (node.dataset.type === "static_select") {
       const select = node.querySelector("select");
       const option = select.selectedOptions[0];
@@ -418,6 +433,9 @@ function restoreValues(values) {
     else if (state.type === "checkboxes") {
       const chosen = new Set(state.selected_options.map((o) => o.value));
       node.querySelectorAll("input[type=checkbox]").forEach((box) => { box.checked = chosen.has(box.value); });
+    } else if (state.type === "radio_buttons") {
+      const chosen = (state.selected_option || {}).value;
+      node.querySelectorAll("input[type=radio]").forEach((radio) => { radio.checked = radio.value === chosen; });
     } else if (state.type === "static_select") node.querySelector("select").value = (state.selected_option || {}).value || "";
   });
 }
