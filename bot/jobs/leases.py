@@ -76,6 +76,16 @@ class Leases:
                 .values(holder=None, expires_at=now, next_run=next_run, failures=failures)
             )
 
+    def make_due(self, name: str, now: datetime) -> None:
+        """Bring the job's next run forward to ``now`` unless someone holds it (the
+        playground's "Run scheduled jobs now"); ``ensure`` first."""
+        with self.database.session() as session, session.begin():
+            session.execute(
+                update(JobLease)
+                .where(JobLease.name == name, JobLease.expires_at <= now)
+                .values(next_run=now)
+            )
+
     def state(self, name: str) -> JobLease | None:
         with self.database.read_session() as session:
             return session.scalar(select(JobLease).where(JobLease.name == name))

@@ -340,3 +340,42 @@ def _page(items: list[dict[str, Any]], params: dict[str, str]) -> dict[str, Any]
         "last_id": chunk[-1]["id"] if chunk else None,
         "has_more": start + limit < len(items),
     }
+
+
+# --- the playground's demo organization (``--offline`` only; tests keep an empty one) -------
+# Fixed, so the page can list it; shaped like ``admin_key()``'s keys.
+DEMO_ADMIN_KEY = f"{ADMIN_PREFIX}demo0123456789abcdef0123_FAKEadminKEYfiller0123456789"
+DEMO_PROJECTS = (
+    # (id, name, typical daily cost in USD); the first is the one the test keys belong to.
+    ("proj_FAKE00000000000000000test", "Support chatbot", 4.0),
+    ("proj_FAKE0000000000000000000data", "Data pipeline", 1.5),
+    ("proj_FAKE0000000000000000000docs", "Docs search", 0.4),
+)
+DEMO_NOTE = "an admin key of a simulated organization (/openai-setup connect)"
+
+
+def seed_demo(organization: FakeOrganization, project_key: str) -> str:
+    """Give ``organization`` projects, keys and 45 days of costs; returns its admin key.
+
+    ``project_key`` (the ``valid`` test key) is known to the first project, so a project that
+    stores it is linked by key when the organization is connected."""
+    now = int(organization.clock())
+    today = now - now % DAY
+    with organization._lock:
+        organization._admin_keys[DEMO_ADMIN_KEY] = ALL_SCOPES
+    for index, (project_id, name, daily) in enumerate(DEMO_PROJECTS):
+        organization.add_project(project_id, name, created_at=today - 400 * DAY)
+        organization.add_key(
+            project_id,
+            name="production",
+            value=project_key if index == 0 else f"sk-proj-demo{index}{project_id[-12:]}",
+            created_at=today - (200 if index == 0 else 30) * DAY,
+            last_used_at=now - 3600 if index != 2 else today - 60 * DAY,
+            owner_email=f"owner{index + 1}@example.com",
+        )
+        for day in range(45):
+            # A weekly rhythm and a slow rise, deterministic (no randomness in a demo).
+            weekday = 0.6 if day % 7 in (1, 2) else 1.0
+            usd = round(daily * weekday * (1 + (45 - day) / 90), 2)
+            organization.add_cost(project_id, today - day * DAY, usd)
+    return DEMO_ADMIN_KEY

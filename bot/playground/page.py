@@ -17,6 +17,7 @@ from urllib.parse import parse_qs
 from bot.playground.workspace import MAX_TEXT, Workspace
 
 MAX_BODY = 64 * 1024
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 STATIC = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/static/playground.js": ("playground.js", "text/javascript; charset=utf-8"),
@@ -64,6 +65,8 @@ class PlaygroundPage:
             return _send(start_response, "200 OK", body, content_type)
         if method == "GET" and path == "/api/state":
             return self._state(environ, start_response)
+        if method == "GET" and path.startswith("/files/"):
+            return self._file(path.removeprefix("/files/"), start_response)
         if method == "POST" and path.startswith("/api/"):
             problem = self._refuse_post(environ, host)
             if problem:
@@ -96,6 +99,16 @@ class PlaygroundPage:
         snapshot["test_keys"] = self.test_keys
         return _json(start_response, snapshot)
 
+    def _file(self, file_id: str, start_response: StartResponse) -> Iterable[bytes]:
+        """A file the app uploaded (a cost chart), for image blocks with ``slack_file``."""
+        slack = self.workspace.slack
+        with slack._files_lock:
+            done = file_id in slack.completed
+            body = slack.uploads.get(file_id, b"")
+        if not done or not body.startswith(PNG_SIGNATURE):
+            return _text(start_response, "404 Not Found", "Not Found")
+        return _send(start_response, "200 OK", body, "image/png")
+
     def _act(self, action: str, data: dict[str, Any], start_response: StartResponse) -> Any:
         user_id = str(data.get("as") or "")
         if user_id not in self.workspace.people:
@@ -122,9 +135,15 @@ class PlaygroundPage:
             workspace.close_modal(user_id)
         elif action == "home":
             workspace.open_home(user_id)
+        elif action == "jobs":
+            return _json(start_response, {"ok": True, "problem": None, "ran": self._run_jobs()})
         else:
             return _text(start_response, "404 Not Found", "Not Found")
         return _json(start_response, {"ok": problem is None, "problem": problem})
+
+    def _run_jobs(self) -> list[str]:
+        run = self.workspace.run_jobs
+        return run() if run is not None else []
 
 
 def _read_json(environ: dict[str, Any]) -> dict[str, Any]:

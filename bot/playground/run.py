@@ -14,12 +14,15 @@ import logging
 import secrets
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.app import background_executors, build_bolt_app, build_wsgi_app
 from bot.config import Settings
 from bot.http_server import DrainingServer
+from bot.playground.openai_admin import DEMO_NOTE, seed_demo
 from bot.playground.openai_sim import FakeOpenAI
 from bot.playground.page import PlaygroundPage
 from bot.playground.payloads import TEAM_ID
@@ -123,9 +126,12 @@ def start(
     )
     workspace = Workspace(slack, signing_secret)
     workspace.app_url = f"http://127.0.0.1:{app_server.port}"
-    page = PlaygroundPage(
-        workspace, test_keys=FakeOpenAI.test_keys() if offline else [], extra_host=host
-    )
+    workspace.run_jobs = _jobs_runner(services, app_settings, database)
+    test_keys = FakeOpenAI.test_keys() if offline else []
+    if openai is not None:
+        admin_key = seed_demo(openai.admin, FakeOpenAI.key_for("valid"))
+        test_keys.append({"scenario": "admin", "key": admin_key, "outcome": DEMO_NOTE})
+    page = PlaygroundPage(workspace, test_keys=test_keys, extra_host=host)
     page_server = DrainingServer(
         page, host=host, port=settings.port if port is None else port, threads=8
     )
@@ -133,6 +139,35 @@ def start(
     app_thread = threading.Thread(target=app_server.serve, name="playground-app", daemon=True)
     app_thread.start()
     return Playground(slack, openai, database, app_server, page_server, workspace, [app_thread])
+
+
+def _jobs_runner(
+    services: Services, settings: Settings, database: Database
+) -> Callable[[], list[str]]:
+    """The page's "Run scheduled jobs now": every job made due now, then run by the code of
+    ``python -m bot jobs run-due`` (the same runner, leases and Slack client).
+
+    The playground starts no scheduler thread: a new job is first due one period after it
+    appears (a day for costs and key checks), so nothing would happen while someone tries
+    the page; the button runs them when there is something to see, as often as asked.
+    """
+    from bot.jobs.schedule import build_runner
+    from bot.slack.notify import Notifier, clients_from_settings
+
+    runner = build_runner(
+        services, Notifier(clients_from_settings(settings, database, services.keyring))
+    )
+    one_at_a_time = threading.Lock()
+
+    def run_now() -> list[str]:
+        with one_at_a_time:
+            now = datetime.now(UTC)
+            for job in runner.jobs:
+                runner.leases.ensure(job.name, now)
+                runner.leases.make_due(job.name, now)
+            return runner.run_due(now)
+
+    return run_now
 
 
 def _app_settings(settings: Settings, **overrides: Any) -> Settings:

@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +100,8 @@ class Workspace:
         self.version = 0
         self._ids = 0
         self._lock = threading.RLock()
+        # The app's scheduled jobs, run once when the page asks (set by ``run.start``).
+        self.run_jobs: Callable[[], list[str]] | None = None
         slack.observe(self.on_slack_call)
 
     # --- what the page reads ---------------------------------------------------------------
@@ -118,6 +121,7 @@ class Workspace:
                 "me": user_id,
                 "dm": person.dm,
                 "people": [{"id": p.user_id, "name": p.name, "admin": p.is_admin} for p in PEOPLE],
+                "channels": [{"id": GENERAL, "name": "general"}],
                 "messages": [self._message_json(message) for message in visible],
                 "home": state.home,
                 "modal": modal,
@@ -220,16 +224,7 @@ class Workspace:
 
     def click(self, user_id: str, where: str, target: str, action: dict[str, Any]) -> str | None:
         """A button: on a message (``target`` its id), the Home tab, or the open modal."""
-        action = {
-            "action_id": str(action.get("action_id") or ""),
-            "block_id": str(action.get("block_id") or ""),
-            "type": "button",
-            "text": {"type": "plain_text", "text": str(action.get("text") or ""), "emoji": True},
-            "value": str(action.get("value") or ""),
-            "action_ts": payloads.now_ts(),
-        }
-        if not action["value"]:
-            del action["value"]
+        action = _action_payload(action)
         trigger = self._trigger(user_id)
         with self._lock:
             state = self.states[user_id]
@@ -324,8 +319,12 @@ class Workspace:
                         str(params.get("text") or ""),
                         _blocks(params.get("blocks")),
                         ephemeral_to=str(user) if user else None,
+                        # chat.update finds a message by the ts Slack handed out for it.
+                        ts=str(answer.get("ts") or answer.get("message_ts") or "") or None,
                     )
                     message.thread_ts = params.get("thread_ts") or None
+            elif call.method == "chat.update":
+                self._on_update(params)
             elif call.method == "views.publish":
                 user_id = str(params.get("user_id") or "")
                 if user_id in self.states:
@@ -343,6 +342,15 @@ class Workspace:
                 for state in self.states.values():
                     self._replace_view(state, answer["view"].get("id"), answer["view"])
             self._changed()  # every call at least adds a line to the log panel
+
+    def _on_update(self, params: dict[str, Any]) -> None:
+        channel = self._channel_of(str(params.get("channel") or ""))
+        ts = str(params.get("ts") or "")
+        for message in self.messages:
+            if message.channel == channel and message.ts == ts and message.author == BOT_USER_ID:
+                message.text = str(params.get("text") or "")
+                if "blocks" in params:
+                    message.blocks = _blocks(params.get("blocks"))
 
     def _on_response_url(self, name: str, params: dict[str, Any]) -> None:
         reply = self.replies.get(name)
@@ -402,10 +410,11 @@ class Workspace:
         blocks: list[dict[str, Any]],
         *,
         ephemeral_to: str | None = None,
+        ts: str | None = None,
     ) -> Message:
         with self._lock:
             self._ids += 1
-            message = Message(self._ids, channel, author, text, blocks, payloads.now_ts())
+            message = Message(self._ids, channel, author, text, blocks, ts or payloads.now_ts())
             message.ephemeral_to = ephemeral_to
             self.messages.append(message)
             del self.messages[:-MAX_MESSAGES]
@@ -489,3 +498,32 @@ def _blocks(value: Any) -> list[dict[str, Any]]:
 
 def _true(value: Any) -> bool:
     return value is True or value == "true"
+
+
+def _action_payload(given: dict[str, Any]) -> dict[str, Any]:
+    """What the page says was clicked or chosen, as Slack's ``block_actions`` action: a
+    button, a ``static_select`` option or a ``conversations_select`` channel."""
+    kind = str(given.get("type") or "button")
+    action: dict[str, Any] = {
+        "action_id": str(given.get("action_id") or ""),
+        "block_id": str(given.get("block_id") or ""),
+        "action_ts": payloads.now_ts(),
+    }
+    if kind == "static_select":
+        option = given.get("selected_option")
+        if isinstance(option, dict):
+            action["selected_option"] = {
+                "text": {"type": "plain_text", "text": str(option.get("text") or "")},
+                "value": str(option.get("value") or ""),
+            }
+        action["type"] = kind
+        return action
+    if kind == "conversations_select":
+        action["type"] = kind
+        action["selected_conversation"] = str(given.get("selected_conversation") or "") or None
+        return action
+    action["type"] = "button"
+    action["text"] = {"type": "plain_text", "text": str(given.get("text") or ""), "emoji": True}
+    if given.get("value"):
+        action["value"] = str(given["value"])
+    return action

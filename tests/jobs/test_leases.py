@@ -111,3 +111,19 @@ def test_a_failing_job_is_retried_with_growing_backoff(database_url: str) -> Non
     assert first is not None and second is not None
     assert aware(first.next_run) - NOW == timedelta(minutes=1)
     assert aware(second.next_run) - aware(first.next_run) == timedelta(minutes=2)
+
+
+def test_make_due_brings_a_free_job_forward_but_not_a_held_one(database_url: str) -> None:
+    ran: Counter[str] = Counter()
+    runner = _replica(database_url, "playground", _counting(ran, "costs", "key_health"))
+    runner.run_due(NOW - DAY)
+    assert runner.run_due(NOW) == ["costs", "key_health"]
+    assert runner.run_due(NOW + timedelta(hours=1)) == []  # next runs are a day away
+    held = _replica(database_url, "other", _counting(ran, "key_health"))
+    assert held.leases.take("key_health", NOW + DAY + DAY, timedelta(minutes=30))
+
+    later = NOW + timedelta(hours=1)
+    for name in ("costs", "key_health"):
+        runner.leases.make_due(name, later)
+    assert runner.run_due(later) == ["costs"]
+    assert ran == {"costs": 2, "key_health": 1}

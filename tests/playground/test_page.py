@@ -218,3 +218,43 @@ def test_the_page_listens_on_loopback_unless_told_otherwise(
     assert page_host(Settings(), "192.0.2.7") == "192.0.2.7"
     monkeypatch.setenv("HOST", "0.0.0.0")  # noqa: S104 - as the container image sets it
     assert page_host(Settings(), None) == "0.0.0.0"  # noqa: S104
+
+
+def test_the_page_serves_only_png_files_the_app_uploaded(playground: Playground) -> None:
+    slack = playground.slack
+    png = b"\x89PNG\r\n\x1a\n" + b"chart bytes"
+    slack.receive_upload("F000000901", png)  # uploaded, never completed: not a file yet
+    slack.receive_upload("F000000902", b"<svg onload=alert(1)>")
+    for file_id in ("F000000901", "F000000902"):
+        slack.completed[file_id] = {"id": file_id}
+    del slack.completed["F000000901"]
+    base = playground.url.rstrip("/")
+    assert http("GET", f"{base}/files/F000000901").status == 404
+    assert http("GET", f"{base}/files/F000000902").status == 404  # not a PNG
+    assert http("GET", f"{base}/files/F404").status == 404
+    slack.completed["F000000901"] = {"id": "F000000901"}
+    served = http("GET", f"{base}/files/F000000901")
+    assert served.status == 200
+    assert served.headers["Content-Type"] == "image/png"
+    assert served.body == png
+
+
+def test_run_jobs_now_runs_every_scheduled_job_each_time(playground: Playground) -> None:
+    for _ in range(2):
+        answer = page_post(playground, "jobs", {"as": "U0ADMIN"})
+        assert answer.status == 200
+        assert set(answer.json()["ran"]) == {
+            "key_health",
+            "rotation_reminders",
+            "rotations",
+            "costs",
+        }
+
+
+def test_the_offline_page_lists_the_demo_admin_key(playground: Playground) -> None:
+    rows = state(playground)["test_keys"]
+    admin = [row for row in rows if row["key"].startswith("sk-admin-test")]
+    assert len(admin) == 1 and "/openai-setup connect" in admin[0]["outcome"]
+    # The tests' fake OpenAI keeps an empty organization: only the playground seeds one.
+    with FakeOpenAI() as fake:
+        assert fake.admin.projects == {}

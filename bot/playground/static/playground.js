@@ -34,6 +34,7 @@ const EMOJI = {
   warning: "⚠️", tada: "🎉", floppy_disk: "💾", credit_card: "💳", white_large_square: "⬜",
   wastebasket: "🗑️", twisted_rightwards_arrows: "🔀", rotating_light: "🚨",
   heavy_minus_sign: "➖", grey_question: "❔", earth_africa: "🌍", key: "🔑", bulb: "💡",
+  hourglass: "⌛", red_circle: "🔴", arrows_counterclockwise: "🔄", zzz: "💤",
 };
 
 function emoji(text) {
@@ -64,10 +65,15 @@ function personName(id) {
   return person ? person.name : id === "UBOT0001" ? "openai-setup" : id;
 }
 
+function channelName(id) {
+  const channel = (lastState && lastState.channels || []).find((c) => c.id === id);
+  return channel ? channel.name : id;
+}
+
 function link(target) {
   const [url, label] = splitOnce(target, "|");
   if (url.startsWith("@")) return el("span", { class: "mention", text: "@" + personName(url.slice(1)) });
-  if (url.startsWith("#")) return el("span", { class: "mention", text: "#" + decodeEntities(label || url.slice(1)) });
+  if (url.startsWith("#")) return el("span", { class: "mention", text: "#" + (decodeEntities(label) || channelName(url.slice(1))) });
   if (url.startsWith("!date^")) return el("time", { text: decodeEntities(label || url) });
   if (url.startsWith("!")) return el("span", { class: "mention", text: "@" + (label || url.slice(1).split("^")[0]) });
   const href = unescapeSlack(url);
@@ -185,7 +191,7 @@ function renderBlock(block, index, surface) {
     case "image": {
       const node = el("figure", { class: "block image" });
       if (block.title) node.append(el("figcaption", { text: block.title.text || "" }));
-      node.append(image(block.image_url, block.alt_text, "large"));
+      node.append(image(imageSource(block), block.alt_text, "large"));
       return node;
     }
     case "input":
@@ -195,8 +201,15 @@ function renderBlock(block, index, surface) {
   }
 }
 
+// An image the app uploaded (slack_file) is served by the playground from the stand-in.
+function imageSource(block) {
+  const file = block.slack_file;
+  if (file && typeof file.id === "string" && /^F[A-Z0-9]+$/.test(file.id)) return "/files/" + file.id;
+  return block.image_url;
+}
+
 function image(url, alt, size) {
-  const safe = typeof url === "string" && /^(https?:|data:image\/)/i.test(url);
+  const safe = typeof url === "string" && /^(https?:|data:image\/|\/files\/F[A-Z0-9]+$)/i.test(url);
   if (!safe) return el("span", { class: "image-alt", text: alt || "" });
   return el("img", { src: url, alt: alt || "", class: "img-" + size, referrerpolicy: "no-referrer" });
 }
@@ -211,7 +224,35 @@ function renderElement(item, blockId, surface) {
     });
   }
   if (item.type === "image") return image(item.image_url, item.alt_text, "accessory");
+  if (item.type === "static_select" || item.type === "conversations_select") return selectMenu(item, blockId, surface);
   return el("span", { class: "unsupported", text: "[" + String(item.type) + "]" });
+}
+
+// A select menu outside an input block acts at once, as in Slack: choosing sends block_actions.
+// Named by its placeholder, else by the text of the section it sits in.
+function selectMenu(item, blockId, surface) {
+  const placeholder = (item.placeholder || {}).text || "Choose";
+  const channels = item.type === "conversations_select";
+  const options = channels
+    ? ((lastState && lastState.channels) || []).map((c) => ({ value: c.id, text: "#" + c.name }))
+    : (item.options || []).map((o) => ({ value: o.value, text: (o.text || {}).text || "" }));
+  const initial = channels ? item.initial_conversation : (item.initial_option || {}).value;
+  const select = el("select", { class: "menu", "aria-label": placeholder, "data-action": item.action_id },
+    el("option", { value: "", text: placeholder }));
+  options.forEach((o) => select.append(el("option", { value: o.value, selected: o.value === initial, text: o.text })));
+  select.addEventListener("change", () => {
+    if (!select.value) return;
+    const chosen = select.selectedOptions[0].textContent;
+    const action = { action_id: item.action_id, block_id: blockId, type: item.type };
+    if (channels) action.selected_conversation = select.value;
+    else action.selected_option = { value: select.value, text: chosen };
+    post("click", {
+      where: surface.where,
+      target: surface.where === "modal" ? JSON.stringify(modalValues()) : String(surface.id || ""),
+      action,
+    });
+  });
+  return select;
 }
 
 function clickButton(item, blockId, surface) {
@@ -277,6 +318,18 @@ function renderInput(block, blockId, surface) {
       );
     });
     node.append(group);
+  } else if (element.type === "radio_buttons") {
+    const group = el("fieldset", { role: "radiogroup", "aria-describedby": common["aria-describedby"] }, el("legend", {}, label, optionalMark(block)));
+    const initial = (element.initial_option || {}).value;
+    (element.options || []).forEach((option, i) => {
+      const radioId = id + "-" + i;
+      group.append(
+        el("div", { class: "check" },
+          el("input", { type: "radio", id: radioId, name: id, value: option.value, checked: option.value === initial, "data-text": (option.text || {}).text || "" }),
+          el("label", { for: radioId }, textObject(option.text))),
+      );
+    });
+    node.append(group);
   } else if (element.type === "static_select") {
     node.append(el("label", { for: id }, label, optionalMark(block)));
     const select = el("select", common, el("option", { value: "", text: (element.placeholder || {}).text || "Choose" }));
@@ -320,6 +373,9 @@ function modalValues() {
         text: { type: "plain_text", text: box.dataset.text }, value: box.value,
       }));
       state = { type: "checkboxes", selected_options: selected };
+    } else if (node.dataset.type === "radio_buttons") {
+      const radio = node.querySelector("input[type=radio]:checked");
+      state = { type: "radio_buttons", selected_option: radio ? { text: { type: "plain_text", text: radio.dataset.text }, value: radio.value } : null };
     } else if (node.dataset.type === "static_select") {
       const select = node.querySelector("select");
       const option = select.selectedOptions[0];
@@ -377,6 +433,9 @@ function restoreValues(values) {
     else if (state.type === "checkboxes") {
       const chosen = new Set(state.selected_options.map((o) => o.value));
       node.querySelectorAll("input[type=checkbox]").forEach((box) => { box.checked = chosen.has(box.value); });
+    } else if (state.type === "radio_buttons") {
+      const chosen = (state.selected_option || {}).value;
+      node.querySelectorAll("input[type=radio]").forEach((radio) => { radio.checked = radio.value === chosen; });
     } else if (state.type === "static_select") node.querySelector("select").value = (state.selected_option || {}).value || "";
   });
 }
@@ -492,6 +551,14 @@ async function poll() {
   }
 }
 
+async function runJobs() {
+  const status = document.getElementById("jobs-status");
+  status.textContent = "Running…";
+  const answer = await post("jobs", {});
+  if (answer.ok) status.textContent = answer.ran.length ? "Ran: " + answer.ran.join(", ") + "." : "No job was due.";
+  else status.textContent = "";
+}
+
 function selectTab(name) {
   current = name;
   for (const tab of ["messages", "general", "home"]) {
@@ -545,6 +612,7 @@ function start() {
     if (!confirmLayer.hidden) confirmLayer.querySelector("button").click();
     else if (lastState && lastState.modal) post("close", {});
   });
+  document.getElementById("run-jobs").addEventListener("click", runJobs);
   poll();
   setInterval(poll, POLL_MS);
 }
