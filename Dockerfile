@@ -1,10 +1,13 @@
 # syntax=docker/dockerfile:1
 # openai-setup: Socket Mode when SLACK_APP_TOKEN is set, HTTP mode on $PORT otherwise.
 # Build: docker build -t openai-setup .    Run: see README.md ("Container").
-# The base image is pinned by version and digest; its Python minor is .python-version's, the
-# one CI tests with (tests/test_python_version.py compares them).
+# The base image is pinned to an exact Python patch release and Debian release; its Python
+# minor is .python-version's, the one CI tests with (tests/test_python_version.py compares
+# them). Add the digest (`docker buildx imagetools inspect python:3.11.7-slim-bookworm`) where
+# a registry can be asked; it could not be read from this build machine, and a wrong or
+# single-platform digest would break every build.
 
-FROM python:3.11.7-slim-bookworm@sha256:d11b9bd5e49ea7401753d78f4d3b56f3aec952b85b49bcae88981f0452818e0b AS build
+FROM python:3.11.7-slim-bookworm AS build
 WORKDIR /src
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1
@@ -18,7 +21,7 @@ COPY README.md LICENSE ./
 COPY bot ./bot
 RUN /opt/venv/bin/pip install --no-deps .
 
-FROM python:3.11.7-slim-bookworm@sha256:d11b9bd5e49ea7401753d78f4d3b56f3aec952b85b49bcae88981f0452818e0b AS runtime
+FROM python:3.11.7-slim-bookworm AS runtime
 ENV PATH="/opt/venv/bin:$PATH" \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
