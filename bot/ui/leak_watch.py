@@ -48,6 +48,15 @@ def render_nudge(masked: str, project_name: str | None, live_status: str | None)
     return blocks
 
 
+def render_live_note(masked: str, live_status: str) -> list[Block]:
+    """The live check's answer, sent to the author after the nudge (ephemeral messages cannot
+    be updated in place)."""
+    return [
+        context(text("leak_watch_live.about", masked=masked)),
+        section(_live_line(live_status) or text("leak_watch.live_unknown")),
+    ]
+
+
 def render_alert(sighting: Sighting, replaced: tuple[str, datetime] | None = None) -> list[Block]:
     """The alert to maintainers and admins (DM or the alert channel); with ``replaced`` (who,
     when) it is the same alert closed, as ``chat.update`` shows it in place."""

@@ -72,14 +72,18 @@ def test_a_key_in_a_channel_message_nudges_its_author_privately(
             f"here is the key for staging: {LEAKED} thanks", user_id="U0BOB", ts="1700000005.000100"
         )
     )
-    (nudge,) = app.slack.wait_for("chat.postEphemeral")
+    nudge = app.slack.wait_for("chat.postEphemeral")[0]
     assert nudge.params["channel"] == "C0GENERAL"
     assert nudge.params["user"] == "U0BOB"
     assert "thread_ts" not in nudge.params
     text = all_text(nudge.blocks())
     assert f"sk-proj-…{LEAKED[-4:]}" in text
     assert "api-keys" in text and "Delete message" in text
-    assert "still accepts" in text  # the live check: GET /v1/models once
+    # The live check (GET /v1/models once) follows in a second private message.
+    live = app.slack.wait_for("chat.postEphemeral", 2)[1]
+    assert (live.params["channel"], live.params["user"]) == ("C0GENERAL", "U0BOB")
+    assert "still accepts" in all_text(live.blocks())
+    assert f"sk-proj-…{LEAKED[-4:]}" in all_text(live.blocks())
     assert len(fake_openai.requests_to("/v1/models")) == 1
     assert not fake_openai.requests_to("/v1/chat/completions")
     (row,) = sightings(app)
@@ -101,20 +105,21 @@ def test_a_thread_reply_is_nudged_in_its_thread(app: RunningApp) -> None:
         thread_ts="1700000001.000001",
     )
     app.event(event)
-    (nudge,) = app.slack.wait_for("chat.postEphemeral")
-    assert nudge.params["thread_ts"] == "1700000001.000001"
-    assert nudge.params["channel"] == "G0PRIVATE"
-    assert "already rejects" in all_text(nudge.blocks())
+    nudge, live = app.slack.wait_for("chat.postEphemeral", 2)
+    assert nudge.params["thread_ts"] == live.params["thread_ts"] == "1700000001.000001"
+    assert nudge.params["channel"] == live.params["channel"] == "G0PRIVATE"
+    assert "already rejects" in all_text(live.blocks())
 
 
 def test_an_edit_that_adds_a_key_is_caught_once(app: RunningApp) -> None:
     app.event(payloads.message_edited(f"oops {LEAKED}", "oops", user_id="U0BOB"))
-    (nudge,) = app.slack.wait_for("chat.postEphemeral")
+    nudge = app.slack.wait_for("chat.postEphemeral")[0]
     assert nudge.params["user"] == "U0BOB"
+    app.slack.wait_for("chat.postEphemeral", 2)  # and the live check
     # Editing the same message again (the key still there) is not a new leak.
     app.event(payloads.message_edited(f"oops {LEAKED} sorry", f"oops {LEAKED}", user_id="U0BOB"))
     settle(app)
-    assert len(app.slack.calls_to("chat.postEphemeral")) == 1
+    assert len(app.slack.calls_to("chat.postEphemeral")) == 2
     (row,) = sightings(app)
     assert row.seen_count == 1
 
@@ -154,10 +159,12 @@ def test_the_same_key_twice_alerts_once_and_counts(
 ) -> None:
     store_key(app, "prod", LEAKED)
     app.event(payloads.message_channel(f"key: {LEAKED}", user_id="U0BOB"))
-    app.slack.wait_for("chat.postEphemeral")
+    app.slack.wait_for("chat.postEphemeral", 2)  # the nudge, then the live check
     eventually(lambda: sightings(app)[0].alerts or "", lambda alerts: alerts.count("\n") == 1)
     app.event(payloads.message_channel(f"again {LEAKED}", user_id="U0ALICE", channel="C0OTHER"))
-    app.slack.wait_for("chat.postEphemeral", 2)
+    again = app.slack.wait_for("chat.postEphemeral", 3)[2]
+    # The second author's nudge carries the live check known since the first.
+    assert again.params["user"] == "U0ALICE" and "still accepts" in all_text(again.blocks())
     row = eventually(lambda: sightings(app)[0], lambda r: r.seen_count == 2)
     assert row.seen_count == 2
     assert len(sightings(app)) == 1
@@ -189,9 +196,10 @@ def test_two_replicas_receiving_the_same_event_alert_once(
         assert second.event(event, event_id="Ev0SAMEEVENT").status == 200
         # Another delivery of the same key (a different event) on the other replica: counted.
         second.event(payloads.message_channel(f"key {LEAKED}", user_id="U0BOB"))
-        slack.wait_for("chat.postEphemeral", 2)
+        slack.wait_for("chat.postEphemeral", 3)
         settle(first)
-        assert len(slack.calls_to("chat.postEphemeral")) == 2
+        # One nudge and one live check for the first delivery, one nudge for the second.
+        assert len(slack.calls_to("chat.postEphemeral")) == 3
         (row,) = eventually(lambda: sightings(first), lambda rows: rows and rows[0].seen_count == 2)
         assert row.seen_count == 2
         assert len(fake_openai.requests_to("/v1/models")) == 1
@@ -221,7 +229,7 @@ def _audit(app: RunningApp) -> list[tuple[str, str, str]]:
 def test_a_stored_key_leaked_compromises_its_project_until_replaced(app: RunningApp) -> None:
     store_key(app, "prod", LEAKED)  # Alice maintains "prod"
     app.event(payloads.message_channel(f"use {LEAKED}", user_id="U0BOB", ts="1700000009.000200"))
-    (nudge,) = app.slack.wait_for("chat.postEphemeral")
+    nudge = app.slack.wait_for("chat.postEphemeral")[0]
     # The author's button opens the key dialog for the matching project.
     button = find_button(nudge.blocks(), actions.OPEN_KEY_MODAL)
     assert button["value"] == "prod"
@@ -313,9 +321,10 @@ def test_admins_turn_the_watch_off_and_pick_an_alert_channel(app: RunningApp) ->
     app.action(actions.LEAK_WATCH, actions.SETTING_OFF, user_id="U0BOSS", container="home")
     setting = eventually(lambda: app.services.leaks.setting(ALL), lambda s: not s.enabled)
     assert not setting.enabled
+    told = len(app.slack.wait_for("chat.postEphemeral", 2))  # the nudge and the live check
     app.event(payloads.message_channel(f"k {REVOKED}", user_id="U0BOB"))
     settle(app)
-    assert len(app.slack.calls_to("chat.postEphemeral")) == 1
+    assert len(app.slack.calls_to("chat.postEphemeral")) == told
     assert len(sightings(app)) == 1
 
 
@@ -324,8 +333,11 @@ def test_live_check_off_sends_nothing_to_openai(app: RunningApp, fake_openai: Fa
     app.action(actions.LEAK_LIVE_CHECK, actions.SETTING_OFF, user_id="U0BOSS", container="home")
     eventually(lambda: app.services.leaks.setting(ALL), lambda s: not s.live_check)
     app.event(payloads.message_channel(f"k {LEAKED}", user_id="U0BOB"))
-    (nudge,) = app.slack.wait_for("chat.postEphemeral")
+    nudge = app.slack.wait_for("chat.postEphemeral")[0]
     assert "still accepts" not in all_text(nudge.blocks())
+    eventually(lambda: sightings(app), lambda rows: rows and rows[0].permalink)
+    settle(app)
+    assert len(app.slack.calls_to("chat.postEphemeral")) == 1  # no live-check note either
     assert not fake_openai.requests_to("/v1/models")
 
 
@@ -361,7 +373,7 @@ def test_a_file_shared_with_a_key_in_its_message_text_is_caught(app: RunningApp)
         files=[{"id": "F0CONFIG", "name": "config.env", "mode": "hosted"}],
     )
     app.event(event)
-    (nudge,) = app.slack.wait_for("chat.postEphemeral")
+    nudge = app.slack.wait_for("chat.postEphemeral")[0]
     assert nudge.params["user"] == "U0BOB"
 
 
