@@ -42,7 +42,7 @@ def render_nudge(masked: str, project_name: str | None, live_status: str | None)
         )
     )
     if project_name:
-        told = text("leak_watch.nudge_project", project=project_label(project_name))
+        told = text("leak_watch_live.nudge_project", project=project_label(project_name))
         blocks.append(section(told))
     blocks.append(context(text("leak_watch.nudge_delete")))
     return blocks
@@ -135,7 +135,7 @@ def render_watch_setting(setting: WatchSetting) -> list[Block]:
             actions([picker, button(text("leak_watch.setting_use_dm"), ids.LEAK_ALERT_DM)]),
         ]
     else:
-        where_blocks = [section(text("leak_watch.setting_alert_dm")), actions([picker])]
+        where_blocks = [section(text("leak_watch_live.setting_alert_dm")), actions([picker])]
     return [watch, live, *where_blocks, context(text("leak_watch.setting_note"))]
 
 
