@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"{p50 / base:10.2f}x  {verdict}"
                     )
             alerts = len(slack.calls_to("chat.postEphemeral"))
-            print(f"\nnudges sent by the watch during (b): {alerts}")
+            print(f"\nephemeral messages (nudges, live-check answers) during (b): {alerts}")
         finally:
             for app in apps.values():
                 app.terminate()

@@ -23,6 +23,7 @@ from bot.org.costs import CostService
 from bot.org.inventory import CachedOverviews
 from bot.org.key_rotation import KeyRotator
 from bot.slack.locale import LocaleCache
+from bot.slack.workspace_admins import WorkspaceAdmins
 from bot.store.asked_questions import QuestionLog
 from bot.store.database import Database
 from bot.store.events import EventLedger
@@ -49,6 +50,8 @@ class Services:
     rotator: KeyRotator
     costs: CostService
     locales: LocaleCache = field(default_factory=LocaleCache)  # each person's Slack locale
+    # The workspace's Slack admins and owners (users.list), for leak alerts.
+    workspace_admins: WorkspaceAdmins = field(default_factory=WorkspaceAdmins)
 
     @classmethod
     def build(cls, settings: Settings, database: Database) -> Services:

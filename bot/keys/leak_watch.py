@@ -218,6 +218,12 @@ class LeakWatch:
             refs = [*_alerts_of(row.alerts), *alerts]
             row.alerts = "\n".join(f"{ref.channel} {ref.ts}" for ref in refs) or None
 
+    def current(self, sighting_id: int) -> Sighting | None:
+        """The sighting as stored now (its count, alerts, live check); None: gone."""
+        with self.database.read_session() as session:
+            row = session.get(LeakSighting, sighting_id)
+            return self._facts(session, row, first=False) if row is not None else None
+
     # --- compromised projects --------------------------------------------------------------
     def compromised(self, workspace: Workspace) -> dict[int, Sighting]:
         """The projects whose stored key was seen in a channel and not replaced since."""

@@ -4,6 +4,7 @@ compromised project gets its new key."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -41,11 +42,21 @@ def _update(client: WebClient, sighting: Sighting, blocks: list[dict[str, Any]])
 
 
 def send_alert(
-    client: WebClient, sighting: Sighting, alert_channel: str | None, key_admins: frozenset[str]
+    client: WebClient,
+    sighting: Sighting,
+    alert_channel: str | None,
+    admins: Callable[[], frozenset[str] | None],
+    key_admins: frozenset[str],
 ) -> list[AlertRef]:
-    """The alert, in the alert channel when one is set, else by DM to maintainers and admins."""
+    """The alert, in the alert channel when one is set, else by DM to the project's
+    maintainers, the workspace's admins and owners (``admins()``, None when Slack could not
+    say: then maintainers and KEY_ADMINS only) and KEY_ADMINS."""
     blocks = render_alert(sighting)
-    targets = [alert_channel] if alert_channel else sorted(sighting.maintainers | key_admins)
+    if alert_channel:
+        targets = [alert_channel]
+    else:
+        workspace_admins = admins() or frozenset()
+        targets = sorted(sighting.maintainers | key_admins | workspace_admins)
     sent: list[AlertRef] = []
     for target in targets:
         try:

@@ -42,10 +42,19 @@ def render_nudge(masked: str, project_name: str | None, live_status: str | None)
         )
     )
     if project_name:
-        told = text("leak_watch.nudge_project", project=project_label(project_name))
+        told = text("leak_watch_live.nudge_project", project=project_label(project_name))
         blocks.append(section(told))
     blocks.append(context(text("leak_watch.nudge_delete")))
     return blocks
+
+
+def render_live_note(masked: str, live_status: str) -> list[Block]:
+    """The live check's answer, sent to the author after the nudge (ephemeral messages cannot
+    be updated in place)."""
+    return [
+        context(text("leak_watch_live.about", masked=masked)),
+        section(_live_line(live_status) or text("leak_watch.live_unknown")),
+    ]
 
 
 def render_alert(sighting: Sighting, replaced: tuple[str, datetime] | None = None) -> list[Block]:
@@ -126,7 +135,7 @@ def render_watch_setting(setting: WatchSetting) -> list[Block]:
             actions([picker, button(text("leak_watch.setting_use_dm"), ids.LEAK_ALERT_DM)]),
         ]
     else:
-        where_blocks = [section(text("leak_watch.setting_alert_dm")), actions([picker])]
+        where_blocks = [section(text("leak_watch_live.setting_alert_dm")), actions([picker])]
     return [watch, live, *where_blocks, context(text("leak_watch.setting_note"))]
 
 

@@ -71,3 +71,30 @@ def test_an_observer_that_fails_does_not_change_slacks_answer() -> None:
         assert client.chat_postMessage(channel="C1", text="hi")["ok"] is True
     finally:
         slack.close()
+
+
+def test_users_list_pages_with_slacks_cursors() -> None:
+    slack = FakeSlack(team_id="T0PLAY")
+    try:
+        for number in range(5):
+            slack.add_user(f"U0P{number}", is_owner=number == 4)
+        client = WebClient(token="xoxb-1-2-playground", base_url=slack.api_url)
+        first = client.users_list(limit=2)
+        assert [m["id"] for m in first["members"]] == ["U0P0", "U0P1"]
+        assert first["members"][0]["is_admin"] is False and "deleted" in first["members"][0]
+        cursor = first["response_metadata"]["next_cursor"]
+        second = client.users_list(limit=2, cursor=cursor)
+        assert [m["id"] for m in second["members"]] == ["U0P2", "U0P3"]
+        last = client.users_list(limit=2, cursor=second["response_metadata"]["next_cursor"])
+        assert [m["id"] for m in last["members"]] == ["U0P4"]
+        assert last["members"][0]["is_owner"] is True
+        assert last["response_metadata"]["next_cursor"] == ""
+        assert len(client.users_list()["members"]) == 5  # no limit: everyone at once
+        try:
+            client.users_list(limit=2, cursor="not-a-cursor")
+        except SlackApiError as error:
+            assert error.response["error"] == "invalid_cursor"
+        else:
+            raise AssertionError("a made-up cursor must be an error")
+    finally:
+        slack.close()

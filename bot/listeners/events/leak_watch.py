@@ -22,7 +22,7 @@ from bot.rules.secrets import contains_key, find_keys
 from bot.slack.context import services_of
 from bot.slack.leak_alerts import count_in_alerts, send_alert
 from bot.ui.answers import fallback_text
-from bot.ui.leak_watch import render_nudge
+from bot.ui.leak_watch import render_live_note, render_nudge
 
 log = logging.getLogger(__name__)
 
@@ -78,32 +78,60 @@ def watch_for_leaks(event: dict[str, Any], context: BoltContext, client: WebClie
     if not setting.enabled:
         return
     post = Post(workspace, user_id, channel, ts)
-    thread_ts = message.get("thread_ts")
+    thread = message.get("thread_ts")
+    thread_ts = thread if isinstance(thread, str) else None
     for key in found:
         sighting = services.leaks.see(post, key.value)
-        live = None
-        if sighting.first:
-            live = services.leaks.live_status(key.value) if setting.live_check else None
-            permalink = _permalink(client, channel, ts)
-            services.leaks.note(sighting.id, permalink=permalink, live_status=live)
-            sighting = replace(sighting, permalink=permalink, live_status=live)
-        blocks = render_nudge(sighting.masked, sighting.project_name, live or sighting.live_status)
-        try:
-            client.chat_postEphemeral(
-                channel=channel,
-                user=user_id,
-                blocks=blocks,
-                text=fallback_text(blocks),
-                thread_ts=thread_ts if isinstance(thread_ts, str) else None,
-            )
-        except SlackApiError as error:
-            # The author may have left the channel meanwhile: the alert still goes out.
-            log.warning("could not nudge the author: %s", error.response.get("error"))
-        if sighting.first and (sighting.project_id is not None or setting.alert_channel):
-            alerts = send_alert(client, sighting, setting.alert_channel, services.leaks.key_admins)
-            services.leaks.note(sighting.id, alerts=alerts)
-        elif not sighting.first:
+        # The nudge first: what to do now never waits for OpenAI. Ephemeral messages cannot
+        # be edited (chat.update refuses them), so the live check follows as a second one.
+        blocks = render_nudge(sighting.masked, sighting.project_name, sighting.live_status)
+        _tell_author(client, channel, user_id, thread_ts, blocks)
+        if not sighting.first:
             count_in_alerts(client, sighting)
+            continue
+        permalink = _permalink(client, channel, ts)
+        live = services.leaks.live_status(key.value) if setting.live_check else None
+        services.leaks.note(sighting.id, permalink=permalink, live_status=live)
+        sighting = replace(sighting, permalink=permalink, live_status=live)
+        if live is not None:
+            _tell_author(
+                client, channel, user_id, thread_ts, render_live_note(sighting.masked, live)
+            )
+        if sighting.project_id is None and not setting.alert_channel:
+            continue
+        alerts = send_alert(
+            client,
+            sighting,
+            setting.alert_channel,
+            lambda: services.workspace_admins.of(client, workspace),
+            services.leaks.key_admins,
+        )
+        services.leaks.note(sighting.id, alerts=alerts)
+        # The same key posted again while this alert was on its way was counted, but found
+        # no alert to update yet: bring the count in now.
+        latest = services.leaks.current(sighting.id)
+        if alerts and latest is not None and latest.seen_count != sighting.seen_count:
+            count_in_alerts(client, latest)
+
+
+def _tell_author(
+    client: WebClient,
+    channel: str,
+    user_id: str,
+    thread_ts: str | None,
+    blocks: list[dict[str, Any]],
+) -> None:
+    try:
+        client.chat_postEphemeral(
+            channel=channel,
+            user=user_id,
+            blocks=blocks,
+            text=fallback_text(blocks),
+            thread_ts=thread_ts,
+        )
+    except SlackApiError as error:
+        # The author may have left the channel meanwhile: the alert still goes out.
+        log.warning("could not nudge the author: %s", error.response.get("error"))
 
 
 def _permalink(client: WebClient, channel: str, ts: str) -> str | None:

@@ -12,7 +12,7 @@ One module per Slack API family:
 - ``defaults``: what the fake says about the app (ids, client credentials, scopes);
 - ``recording``: the calls received (``calls``, ``calls_to``, ``wait_for``) and queued
   failures (``fail``);
-- ``users``: ``users.info`` for the people a test added (``add_user``);
+- ``users``: ``users.info`` and ``users.list`` for the people a test added (``add_user``);
 - ``chat_and_views``: ``chat.postMessage``, ``chat.postEphemeral``, ``views.*``;
 - ``tokens``: tokens Slack issued (``tokens``, ``issue_token``, ``revoke``) and ``auth.test``;
 - ``oauth``: installs (``oauth_code``), ``oauth.v2.access`` and ``oauth.v2.exchange``;

@@ -1,7 +1,10 @@
-"""``users.info``: the people a test added, with their workspace and Enterprise Grid roles."""
+"""``users.info`` and ``users.list``: the people a test added, with their workspace and
+Enterprise Grid roles."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,5 +91,42 @@ class UsersAPI:
         asked = str(params.get("include_locale", "")).strip().lower() in {"1", "true"}
         return {"ok": True, "user": user.info(include_locale=asked)}
 
+    def users_list(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        """One page of the people added, in the order they were added, as Slack pages them.
 
-ROUTES = {"users.info": UsersAPI.users_info}
+        ``limit`` (Slack: under 1000, 200 recommended; absent: everyone at once) and
+        ``cursor`` (a previous answer's ``response_metadata.next_cursor``, opaque to the
+        caller; Slack's are base64 of ``user:<id>``); ``next_cursor`` is "" on the last page.
+        """
+        members = list(self.users.values())
+        start = 0
+        cursor = str(params.get("cursor") or "")
+        if cursor:
+            try:
+                kind, _, user_id = base64.b64decode(cursor, validate=True).decode().partition(":")
+            except (binascii.Error, UnicodeDecodeError):
+                return {"ok": False, "error": "invalid_cursor"}
+            ids = [member.id for member in members]
+            if kind != "user" or user_id not in ids:
+                return {"ok": False, "error": "invalid_cursor"}
+            start = ids.index(user_id)
+        try:
+            limit = int(params.get("limit") or 0)
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        end = len(members) if limit <= 0 else min(start + min(limit, 1000), len(members))
+        page = members[start:end]
+        next_cursor = (
+            base64.b64encode(f"user:{members[end].id}".encode()).decode()
+            if end < len(members)
+            else ""
+        )
+        return {
+            "ok": True,
+            "members": [member.info() for member in page],
+            "cache_ts": 1700000000,
+            "response_metadata": {"next_cursor": next_cursor},
+        }
+
+
+ROUTES = {"users.info": UsersAPI.users_info, "users.list": UsersAPI.users_list}

@@ -4,6 +4,7 @@ the fake OpenAI, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -72,14 +73,18 @@ def test_a_key_in_a_channel_message_nudges_its_author_privately(
             f"here is the key for staging: {LEAKED} thanks", user_id="U0BOB", ts="1700000005.000100"
         )
     )
-    (nudge,) = app.slack.wait_for("chat.postEphemeral")
+    nudge = app.slack.wait_for("chat.postEphemeral")[0]
     assert nudge.params["channel"] == "C0GENERAL"
     assert nudge.params["user"] == "U0BOB"
     assert "thread_ts" not in nudge.params
     text = all_text(nudge.blocks())
     assert f"sk-proj-…{LEAKED[-4:]}" in text
     assert "api-keys" in text and "Delete message" in text
-    assert "still accepts" in text  # the live check: GET /v1/models once
+    # The live check (GET /v1/models once) follows in a second private message.
+    live = app.slack.wait_for("chat.postEphemeral", 2)[1]
+    assert (live.params["channel"], live.params["user"]) == ("C0GENERAL", "U0BOB")
+    assert "still accepts" in all_text(live.blocks())
+    assert f"sk-proj-…{LEAKED[-4:]}" in all_text(live.blocks())
     assert len(fake_openai.requests_to("/v1/models")) == 1
     assert not fake_openai.requests_to("/v1/chat/completions")
     (row,) = sightings(app)
@@ -101,20 +106,21 @@ def test_a_thread_reply_is_nudged_in_its_thread(app: RunningApp) -> None:
         thread_ts="1700000001.000001",
     )
     app.event(event)
-    (nudge,) = app.slack.wait_for("chat.postEphemeral")
-    assert nudge.params["thread_ts"] == "1700000001.000001"
-    assert nudge.params["channel"] == "G0PRIVATE"
-    assert "already rejects" in all_text(nudge.blocks())
+    nudge, live = app.slack.wait_for("chat.postEphemeral", 2)
+    assert nudge.params["thread_ts"] == live.params["thread_ts"] == "1700000001.000001"
+    assert nudge.params["channel"] == live.params["channel"] == "G0PRIVATE"
+    assert "already rejects" in all_text(live.blocks())
 
 
 def test_an_edit_that_adds_a_key_is_caught_once(app: RunningApp) -> None:
     app.event(payloads.message_edited(f"oops {LEAKED}", "oops", user_id="U0BOB"))
-    (nudge,) = app.slack.wait_for("chat.postEphemeral")
+    nudge = app.slack.wait_for("chat.postEphemeral")[0]
     assert nudge.params["user"] == "U0BOB"
+    app.slack.wait_for("chat.postEphemeral", 2)  # and the live check
     # Editing the same message again (the key still there) is not a new leak.
     app.event(payloads.message_edited(f"oops {LEAKED} sorry", f"oops {LEAKED}", user_id="U0BOB"))
     settle(app)
-    assert len(app.slack.calls_to("chat.postEphemeral")) == 1
+    assert len(app.slack.calls_to("chat.postEphemeral")) == 2
     (row,) = sightings(app)
     assert row.seen_count == 1
 
@@ -154,10 +160,12 @@ def test_the_same_key_twice_alerts_once_and_counts(
 ) -> None:
     store_key(app, "prod", LEAKED)
     app.event(payloads.message_channel(f"key: {LEAKED}", user_id="U0BOB"))
-    app.slack.wait_for("chat.postEphemeral")
+    app.slack.wait_for("chat.postEphemeral", 2)  # the nudge, then the live check
     eventually(lambda: sightings(app)[0].alerts or "", lambda alerts: alerts.count("\n") == 1)
     app.event(payloads.message_channel(f"again {LEAKED}", user_id="U0ALICE", channel="C0OTHER"))
-    app.slack.wait_for("chat.postEphemeral", 2)
+    again = app.slack.wait_for("chat.postEphemeral", 3)[2]
+    # The second author's nudge carries the live check known since the first.
+    assert again.params["user"] == "U0ALICE" and "still accepts" in all_text(again.blocks())
     row = eventually(lambda: sightings(app)[0], lambda r: r.seen_count == 2)
     assert row.seen_count == 2
     assert len(sightings(app)) == 1
@@ -189,9 +197,10 @@ def test_two_replicas_receiving_the_same_event_alert_once(
         assert second.event(event, event_id="Ev0SAMEEVENT").status == 200
         # Another delivery of the same key (a different event) on the other replica: counted.
         second.event(payloads.message_channel(f"key {LEAKED}", user_id="U0BOB"))
-        slack.wait_for("chat.postEphemeral", 2)
+        slack.wait_for("chat.postEphemeral", 3)
         settle(first)
-        assert len(slack.calls_to("chat.postEphemeral")) == 2
+        # One nudge and one live check for the first delivery, one nudge for the second.
+        assert len(slack.calls_to("chat.postEphemeral")) == 3
         (row,) = eventually(lambda: sightings(first), lambda rows: rows and rows[0].seen_count == 2)
         assert row.seen_count == 2
         assert len(fake_openai.requests_to("/v1/models")) == 1
@@ -221,7 +230,7 @@ def _audit(app: RunningApp) -> list[tuple[str, str, str]]:
 def test_a_stored_key_leaked_compromises_its_project_until_replaced(app: RunningApp) -> None:
     store_key(app, "prod", LEAKED)  # Alice maintains "prod"
     app.event(payloads.message_channel(f"use {LEAKED}", user_id="U0BOB", ts="1700000009.000200"))
-    (nudge,) = app.slack.wait_for("chat.postEphemeral")
+    nudge = app.slack.wait_for("chat.postEphemeral")[0]
     # The author's button opens the key dialog for the matching project.
     button = find_button(nudge.blocks(), actions.OPEN_KEY_MODAL)
     assert button["value"] == "prod"
@@ -313,9 +322,10 @@ def test_admins_turn_the_watch_off_and_pick_an_alert_channel(app: RunningApp) ->
     app.action(actions.LEAK_WATCH, actions.SETTING_OFF, user_id="U0BOSS", container="home")
     setting = eventually(lambda: app.services.leaks.setting(ALL), lambda s: not s.enabled)
     assert not setting.enabled
+    told = len(app.slack.wait_for("chat.postEphemeral", 2))  # the nudge and the live check
     app.event(payloads.message_channel(f"k {REVOKED}", user_id="U0BOB"))
     settle(app)
-    assert len(app.slack.calls_to("chat.postEphemeral")) == 1
+    assert len(app.slack.calls_to("chat.postEphemeral")) == told
     assert len(sightings(app)) == 1
 
 
@@ -324,8 +334,11 @@ def test_live_check_off_sends_nothing_to_openai(app: RunningApp, fake_openai: Fa
     app.action(actions.LEAK_LIVE_CHECK, actions.SETTING_OFF, user_id="U0BOSS", container="home")
     eventually(lambda: app.services.leaks.setting(ALL), lambda s: not s.live_check)
     app.event(payloads.message_channel(f"k {LEAKED}", user_id="U0BOB"))
-    (nudge,) = app.slack.wait_for("chat.postEphemeral")
+    nudge = app.slack.wait_for("chat.postEphemeral")[0]
     assert "still accepts" not in all_text(nudge.blocks())
+    eventually(lambda: sightings(app), lambda rows: rows and rows[0].permalink)
+    settle(app)
+    assert len(app.slack.calls_to("chat.postEphemeral")) == 1  # no live-check note either
     assert not fake_openai.requests_to("/v1/models")
 
 
@@ -361,7 +374,7 @@ def test_a_file_shared_with_a_key_in_its_message_text_is_caught(app: RunningApp)
         files=[{"id": "F0CONFIG", "name": "config.env", "mode": "hosted"}],
     )
     app.event(event)
-    (nudge,) = app.slack.wait_for("chat.postEphemeral")
+    nudge = app.slack.wait_for("chat.postEphemeral")[0]
     assert nudge.params["user"] == "U0BOB"
 
 
@@ -373,3 +386,165 @@ def test_maintainers_are_told_even_when_the_author_cannot_be(app: RunningApp) ->
     alerts = eventually(lambda: _alerts(app), lambda found: len(found) == 2)
     assert len(alerts) == 2
     assert "compromised" in all_text(app.command("keys", user_id="U0BOB").json()["blocks"])
+
+
+# --- the workspace's admins and owners (users.list) --------------------------------------
+
+
+def _add_members(slack: FakeSlack, count: int) -> None:
+    for number in range(count):
+        slack.add_user(f"U0M{number:04d}")
+
+
+def test_workspace_admins_and_owners_are_told_and_the_listing_is_cached(app: RunningApp) -> None:
+    app.slack.add_user("U0WSADMIN", is_admin=True)
+    app.slack.add_user("U0GONE", is_admin=True, deleted=True)
+    app.slack.add_user("U0ADMINBOT", is_admin=True, is_bot=True)
+    _add_members(app.slack, 420)  # three pages of 200
+    app.slack.add_user("U0OWNER", is_owner=True)
+    app.slack.add_user("U0PRIMARY", is_owner=True, is_primary_owner=True)
+    store_key(app, "prod", LEAKED)
+    app.event(payloads.message_channel(f"use {LEAKED}", user_id="U0BOB"))
+    alerts = eventually(lambda: _alerts(app), lambda found: len(found) == 5)
+    # Maintainer, KEY_ADMINS, and the workspace's admins and owners; not the deleted
+    # admin, not the bot.
+    assert sorted(call.params["channel"] for call in alerts) == [
+        "U0ALICE",
+        "U0KEYADMIN",
+        "U0OWNER",
+        "U0PRIMARY",
+        "U0WSADMIN",
+    ]
+    pages = app.slack.calls_to("users.list")
+    assert len(pages) == 3
+    assert all(page.params["limit"] == "200" for page in pages)
+    assert "cursor" not in pages[0].params
+    assert pages[1].params["cursor"] and pages[2].params["cursor"] != pages[1].params["cursor"]
+    # A second project's key leaked: the admins are told again, from the cache.
+    second = FakeOpenAI.key_for("valid", "second")
+    store_key(app, "dev", second)
+    app.event(payloads.message_channel(f"and {second}", user_id="U0BOB"))
+    eventually(lambda: _alerts(app), lambda found: len(found) == 10)
+    assert len(_alerts(app)) == 10
+    assert len(app.slack.calls_to("users.list")) == 3
+
+
+def test_a_users_list_failure_still_alerts_maintainers(app: RunningApp) -> None:
+    app.slack.add_user("U0WSADMIN", is_admin=True)
+    app.slack.fail("users.list", 200, {"ok": False, "error": "internal_error"})
+    store_key(app, "prod", LEAKED)
+    app.event(payloads.message_channel(f"use {LEAKED}", user_id="U0BOB"))
+    alerts = eventually(lambda: _alerts(app), lambda found: len(found) == 2)
+    settle(app)
+    assert sorted(call.params["channel"] for call in _alerts(app)) == ["U0ALICE", "U0KEYADMIN"]
+    assert len(alerts) == 2
+    # The failure was not kept: the next alert asks Slack again and reaches the admin.
+    second = FakeOpenAI.key_for("valid", "second")
+    store_key(app, "dev", second)
+    app.event(payloads.message_channel(f"and {second}", user_id="U0BOB"))
+    later = eventually(lambda: _alerts(app)[2:], lambda found: len(found) == 3)
+    assert sorted(call.params["channel"] for call in later) == [
+        "U0ALICE",
+        "U0KEYADMIN",
+        "U0WSADMIN",
+    ]
+    assert len(app.slack.calls_to("users.list")) == 2
+
+
+def test_a_giant_workspace_is_listed_a_bounded_number_of_pages(
+    app: RunningApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.slack.workspace_admins import WorkspaceAdmins
+
+    app.services.workspace_admins = WorkspaceAdmins(max_pages=2)
+    app.slack.add_user("U0WSADMIN", is_admin=True)
+    _add_members(app.slack, 450)
+    app.slack.add_user("U0LATEADMIN", is_admin=True)  # on page 3: not reached
+    store_key(app, "prod", LEAKED)
+    with caplog.at_level("WARNING", logger="bot.slack.workspace_admins"):
+        app.event(payloads.message_channel(f"use {LEAKED}", user_id="U0BOB"))
+        alerts = eventually(lambda: _alerts(app), lambda found: len(found) == 3)
+        settle(app)
+    assert sorted(call.params["channel"] for call in alerts) == [
+        "U0ALICE",
+        "U0KEYADMIN",
+        "U0WSADMIN",
+    ]
+    assert len(app.slack.calls_to("users.list")) == 2
+    assert "stopped after 2 pages" in caplog.text
+
+
+# --- the live check never holds the nudge back ------------------------------------------
+
+SLOW = FakeOpenAI.key_for("slow", "leak")
+
+
+@pytest.fixture
+def patient_app(
+    slack: FakeSlack, fake_openai: FakeOpenAI, database_url: str, tmp_path: Path
+) -> Iterator[RunningApp]:
+    """The app with a 30 s OpenAI timeout: a slow key's live check hangs until the fake
+    OpenAI is closed (its slow mode sleeps 10 s)."""
+    settings = {
+        **default_app_settings(fake_openai.base_url, tmp_path / "data"),
+        "openai_timeout_seconds": 30.0,
+    }
+    running = RunningApp(slack, database_url, **settings)
+    try:
+        yield running
+    finally:
+        fake_openai.close()  # releases a hanging check
+        running.close()
+
+
+def test_the_nudge_is_posted_before_the_live_check_answers(
+    patient_app: RunningApp, fake_openai: FakeOpenAI
+) -> None:
+    app = patient_app
+    app.event(payloads.message_channel(f"try {SLOW}", user_id="U0BOB"))
+    nudge = app.slack.wait_for("chat.postEphemeral", timeout=5)[0]
+    assert f"sk-proj-…{SLOW[-4:]}" in all_text(nudge.blocks())
+    assert "Delete message" in all_text(nudge.blocks())
+    # The check was sent and still hangs: no answer written, no second message yet.
+    eventually(lambda: fake_openai.requests_to("/v1/models"), lambda found: len(found) == 1)
+    assert len(fake_openai.requests_to("/v1/models")) == 1
+    (row,) = sightings(app)
+    assert row.live_status is None
+    assert len(app.slack.calls_to("chat.postEphemeral")) == 1
+    # OpenAI answers at last (closing the fake releases the check, which then succeeds):
+    # the answer follows as a second private message.
+    fake_openai.close()
+    live = app.slack.wait_for("chat.postEphemeral", 2)[1]
+    assert live.params["user"] == "U0BOB"
+    assert "still accepts" in all_text(live.blocks())
+    assert eventually(lambda: sightings(app)[0].live_status, bool) == "active"
+
+
+def test_a_repost_while_the_alert_is_on_its_way_reaches_the_alert(
+    patient_app: RunningApp, fake_openai: FakeOpenAI
+) -> None:
+    app = patient_app
+    app.slack.add_user("U0BOSS", is_admin=True)
+    app.action(
+        actions.LEAK_ALERT_CHANNEL,
+        "",
+        user_id="U0BOSS",
+        container="home",
+        action_fields={"type": "conversations_select", "selected_conversation": "C0SECURITY"},
+    )
+    eventually(lambda: app.services.leaks.setting(ALL), lambda s: s.alert_channel)
+    app.event(payloads.message_channel(f"try {SLOW}", user_id="U0BOB"))
+    app.slack.wait_for("chat.postEphemeral", timeout=5)
+    eventually(lambda: fake_openai.requests_to("/v1/models"), lambda found: len(found) == 1)
+    # The first alert waits for the live check; the same key is posted again meanwhile.
+    app.event(payloads.message_channel(f"again {SLOW}", user_id="U0ALICE", channel="C0OTHER"))
+    app.slack.wait_for("chat.postEphemeral", 2, timeout=5)
+    eventually(lambda: sightings(app)[0].seen_count, lambda count: count == 2)
+    assert not _alerts(app) and not app.slack.calls_to("chat.update")
+    fake_openai.close()
+    (alert,) = eventually(lambda: _alerts(app), lambda found: len(found) == 1)
+    assert alert.params["channel"] == "C0SECURITY"
+    (update,) = app.slack.wait_for("chat.update")
+    assert update.params["channel"] == "C0SECURITY"
+    assert update.params["ts"] == _ts_of(app, alert)
+    assert "seen 2 times today" in all_text(update.blocks())
