@@ -52,13 +52,18 @@ def test_a_stored_key_typed_in_general_is_caught(
     page.get_by_role("tab", name="#general").click()
     send(page, f"try this one: {key} (works for me)")
     general = feed(page, "general")
-    expect(general).to_have_count(2)
-    nudge = general.nth(1)
+    # The nudge at once; the live check's answer follows as a second private message
+    # (Slack cannot update an ephemeral message in place).
+    expect(general).to_have_count(3)
+    nudge, live = general.nth(1), general.nth(2)
     expect(nudge).to_contain_text("Only visible to you")
     expect(nudge).to_contain_text("You just posted an OpenAI API key")
     expect(nudge).to_contain_text("sk-proj-…GHIJ")
     expect(nudge).to_contain_text("This is the stored key of chatbot")
     expect(nudge.get_by_role("button", name="Store the new key privately")).to_be_visible()
+    expect(live).to_contain_text("Only visible to you")
+    expect(live).to_contain_text("About the key you just posted")
+    expect(live).to_contain_text("revoke it now")
     expect(general.nth(0)).to_contain_text("try this one: [redacted] (works for me)")
     screenshot("member-nudge-in-general")
     # The app got the key itself (the nudge names its last four), the page shows it nowhere.
