@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.identity import Actor, Workspace
 from bot.keys.access import is_admin
@@ -219,23 +220,13 @@ class KeyRotator:
             rotation.expires_in_days,
         )
         sealed = encrypt(self.keyring, created.value, pending_binding(workspace, rotation.id))
+        fingerprint_id = KeyFaces.of(self.keyring, created.value).fingerprint_id
         with self.database.session() as session, session.begin():
-            row = session.get(KeyRotation, rotation.id)
-            assert row is not None
-            row.state = "created"
+            row = _move(
+                session, rotation.id, workspace, project.name, "created", now, fingerprint_id
+            )
             row.new_key_id = created.id
             row.pending_ciphertext = sealed
-            row.updated_at = now
-            records.add_audit(
-                session,
-                workspace,
-                actor=ACTOR,
-                action="rotate",
-                outcome="created",
-                now=now,
-                project_name=project.name,
-                fingerprint_id=KeyFaces.of(self.keyring, created.value).fingerprint_id,
-            )
         return "created"
 
     def _store(
@@ -260,8 +251,6 @@ class KeyRotator:
             self._finish(rotation.id, workspace, project.name, "failed", now, str(result.outcome))
             return "failed"
         with self.database.session() as session, session.begin():
-            row = session.get(KeyRotation, rotation.id)
-            assert row is not None
             records.write_key(
                 session,
                 project.id,
@@ -280,20 +269,11 @@ class KeyRotator:
                     set_at=now,
                 ),
             )
-            row.state = "stored"
+            row = _move(
+                session, rotation.id, workspace, project.name, "stored", now, faces.fingerprint_id
+            )
             row.pending_ciphertext = None
             row.delete_after = now + timedelta(days=row.grace_days)
-            row.updated_at = now
-            records.add_audit(
-                session,
-                workspace,
-                actor=ACTOR,
-                action="rotate",
-                outcome="stored",
-                now=now,
-                project_name=project.name,
-                fingerprint_id=faces.fingerprint_id,
-            )
         return "stored"
 
     def _announce(
@@ -372,19 +352,7 @@ class KeyRotator:
         self, rotation_id: int, workspace: Workspace, project_name: str, state: str, now: datetime
     ) -> None:
         with self.database.session() as session, session.begin():
-            row = session.get(KeyRotation, rotation_id)
-            assert row is not None
-            row.state = state
-            row.updated_at = now
-            records.add_audit(
-                session,
-                workspace,
-                actor=ACTOR,
-                action="rotate",
-                outcome=state,
-                now=now,
-                project_name=project_name,
-            )
+            _move(session, rotation_id, workspace, project_name, state, now)
 
     def _finish(
         self,
@@ -396,22 +364,9 @@ class KeyRotator:
         detail: str,
     ) -> None:
         with self.database.session() as session, session.begin():
-            row = session.get(KeyRotation, rotation_id)
-            assert row is not None
-            row.state = state
+            row = _move(session, rotation_id, workspace, project_name, state, now, detail=detail)
             row.pending_ciphertext = None
-            row.updated_at = now
             row.detail = detail[:200]
-            records.add_audit(
-                session,
-                workspace,
-                actor=ACTOR,
-                action="rotate",
-                outcome=state,
-                now=now,
-                project_name=project_name,
-                detail=detail,
-            )
 
     def _audit(
         self, workspace: Workspace, actor: str, project_name: str | None, outcome: str
@@ -426,3 +381,34 @@ class KeyRotator:
                 now=self.clock(),
                 project_name=project_name,
             )
+
+
+def _move(
+    session: Session,
+    rotation_id: int,
+    workspace: Workspace,
+    project_name: str,
+    state: str,
+    now: datetime,
+    fingerprint_id: str | None = None,
+    *,
+    detail: str | None = None,
+) -> KeyRotation:
+    """The rotation's row, moved to ``state`` as of ``now``, with the audit row that says so
+    (written in the caller's transaction, beside whatever else the step changes)."""
+    row = session.get(KeyRotation, rotation_id)
+    assert row is not None
+    row.state = state
+    row.updated_at = now
+    records.add_audit(
+        session,
+        workspace,
+        actor=ACTOR,
+        action="rotate",
+        outcome=state,
+        now=now,
+        project_name=project_name,
+        fingerprint_id=fingerprint_id,
+        detail=detail,
+    )
+    return row
