@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from bot.identity import Actor, Workspace
 from bot.keys.access import is_admin
+from bot.keys.audit import AuditLog
 from bot.keys.crypto import BindingContext, decrypt, encrypt
 from bot.keys.key_binding import KeyFaces, binding
 from bot.keys.probe import OpenAIProbe
@@ -93,6 +94,7 @@ class KeyRotator:
         self.probe = probe
         self.key_admins = key_admins
         self.clock = clock
+        self.audit = AuditLog(self.database, lambda: self.clock(), key_admins)
         # Called after each committed step; tests stop the process here to prove resuming.
         self.after_step = after_step
 
@@ -101,7 +103,7 @@ class KeyRotator:
         self, actor: Actor, project_id: int, grace_days: int, expires_in_days: int | None = None
     ) -> tuple[Start, int | None]:
         if not is_admin(actor, self.key_admins):
-            self._audit(actor.workspace, actor.user_id, None, "refused")
+            self.audit.record(actor.workspace, actor.user_id, "rotate", "refused", None)
             return Start.REFUSED, None
         if grace_days not in GRACE_CHOICES or expires_in_days not in EXPIRY_CHOICES:
             return Start.INVALID, None
@@ -367,20 +369,6 @@ class KeyRotator:
             row = _move(session, rotation_id, workspace, project_name, state, now, detail=detail)
             row.pending_ciphertext = None
             row.detail = detail[:200]
-
-    def _audit(
-        self, workspace: Workspace, actor: str, project_name: str | None, outcome: str
-    ) -> None:
-        with self.database.session() as session, session.begin():
-            records.add_audit(
-                session,
-                workspace,
-                actor=actor,
-                action="rotate",
-                outcome=outcome,
-                now=self.clock(),
-                project_name=project_name,
-            )
 
 
 def _move(
