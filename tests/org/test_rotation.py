@@ -179,3 +179,21 @@ def test_a_rotation_cut_short_resumes_with_no_key_lost_and_none_orphaned(
     assert old_id in fake_openai.admin.deleted_key_ids
     told = [c for c in app.slack.calls_to("chat.postMessage") if "was rotated" in c.text_content()]
     assert len(told) == 1
+
+
+def test_a_member_cannot_start_a_rotation_and_the_refusal_is_audited(
+    app: RunningApp, fake_openai: FakeOpenAI
+) -> None:
+    project_id, old_key, _old_id = _arrange(app, fake_openai)
+    member = Actor("", "T0001", "U0ALICE", False)
+
+    assert app.services.rotator.start(member, project_id, 0) == (Start.REFUSED, None)
+
+    with app.database.session() as session:
+        assert session.scalars(select(KeyRotation)).all() == []
+        refusals = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "rotate", AuditEvent.outcome == "refused")
+        ).all()
+        assert [(event.actor, event.project_name) for event in refusals] == [("U0ALICE", None)]
+    assert _service_keys(fake_openai) == []
+    assert _stored_plaintext(app, project_id) == old_key
