@@ -22,24 +22,13 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from bot.config import Settings
 from bot.keys.keyring import Keyring
 from bot.oauth.installation_store import EncryptedInstallationStore
+from bot.oauth.scopes import BOT_SCOPES
 from bot.oauth.state_store import DatabaseOAuthStateStore
 from bot.slack_client import build_web_client
 from bot.store.database import Database
 
 log = logging.getLogger(__name__)
 
-# The bot scopes of manifest.yml / manifest.http.yml (a test keeps the three in step).
-BOT_SCOPES = (
-    "commands",
-    "chat:write",
-    "im:history",
-    "app_mentions:read",
-    "users:read",
-    "channels:history",
-    "groups:history",
-    "mpim:history",
-    "files:write",  # cost charts (files_upload_v2) shown in image blocks
-)
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_EXPIRATION_SECONDS = 600
