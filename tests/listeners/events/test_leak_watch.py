@@ -295,6 +295,26 @@ def test_the_leaked_key_appears_nowhere(app: RunningApp) -> None:
     assert_nowhere(app, logs, LEAKED, REVOKED, LEAKED[len("sk-proj-") :])
 
 
+def test_a_key_at_the_end_of_a_40000_character_paste_is_caught_and_never_repeated(
+    app: RunningApp,
+) -> None:
+    # A pasted log at Slack's 40,000-character limit, `<!channel>` and a link in it, the key last.
+    filler = "<!channel> see <https://evil.example|the docs> 2026-11-29 INFO worker ok sk-... "
+    body = (filler * (40_000 // len(filler)))[: 40_000 - len(LEAKED) - 1] + " " + LEAKED
+    assert len(body) == 40_000
+    with debug_logs() as logs:
+        app.event(payloads.message_channel(body, user_id="U0BOB"))
+        nudge = app.slack.wait_for("chat.postEphemeral")[0]
+        app.slack.wait_for("chat.postEphemeral", 2)
+    text = all_text(nudge.blocks())
+    assert f"sk-proj-…{LEAKED[-4:]}" in text
+    # Nothing of the pasted text comes back: no ping, no link, no key.
+    sent = nudge.text_content()
+    assert "<!channel>" not in sent and "evil.example" not in sent
+    assert len(sightings(app)) == 1
+    assert_nowhere(app, logs, LEAKED, LEAKED[len("sk-proj-") :])
+
+
 def test_admins_turn_the_watch_off_and_pick_an_alert_channel(app: RunningApp) -> None:
     app.slack.add_user("U0BOSS", is_admin=True)
     home = _home_for(app, "U0BOSS")
