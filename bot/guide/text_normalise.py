@@ -6,9 +6,11 @@ keys" and "Incorrect API key" all meet on the terms ``invalid``, ``api``, ``key`
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
+from typing import Any
 
 from bot.guide import cjk
 
@@ -17,7 +19,20 @@ from bot.guide import cjk
 # pattern here is linear (no nested or overlapping repeats): people paste huge blobs.
 _URL = re.compile(r"https?://\S+")
 _CHUNK_SEPARATORS = re.compile(r"[\s=\"'`()\[\]{}<>,;|]+")
-_WORD = re.compile(rf"[a-z0-9]+|{cjk.CJK_RUN.pattern}")
+# Latin (folded to a-z), Cyrillic (folded: "й" reads "и", "ё" reads "е") and Turkish's dotless
+# "ı", else a CJK run.
+_WORD = re.compile(rf"[a-z0-9\u0430-\u044f\u0131]+|{cjk.CJK_RUN.pattern}")
+_CYRILLIC = re.compile(r"[\u0430-\u044f]")
+# Japanese runs: katakana words (loanwords such as "キー", "アカウント") are kept whole, hiragana
+# runs (particles and endings) likewise; only the rest goes to the segmenter, which splits kana
+# it does not know letter by letter.
+_HAS_KANA = re.compile(r"[\u3040-\u30ff]")
+_KANA_OR_OTHER = re.compile(r"[\u30a0-\u30ff]+|[\u3040-\u309f]+|[^\u3040-\u30ff]+")
+# Korean writes particles onto the word before them ("키가", "계정이", "결제를"). A word the
+# synonyms do not know is looked up again without them; only a known word is taken, since
+# nouns end in the same syllables ("초과" is not "초" + "과").
+_PARTICLE_TEXT = "이 가 은 는 을 를 에 의 도 로 으로 에서 와 과 만 까지 부터 이나 나 에게 한테 랑"
+_KOREAN_PARTICLES = tuple(sorted(_PARTICLE_TEXT.split(" "), key=len, reverse=True))
 _HOST_SUFFIXES = frozenset(("com", "org", "net", "io"))
 _KEY_PREFIX = "sk-"  # OpenAI secret keys, masked or not
 _UNMASKED_SECRET_LENGTH = 24
@@ -48,7 +63,8 @@ _STOPWORD_TEXT = """
     没 没有 不 把 被 给 让 用 使用 会 能 可以 要 想 请问 请 如何 怎么 怎么办 怎样 为什么 什么
     问题 解决 求助 帮忙 一下 一直 但是 但 而且 还是 已经 自己 如题 之后 后 时候 时 显示 提示
     出现 报错 错误 情况 这样 所以 因为 如果 或者 可能 应该 需要 我的 该 该如何 个 下 上 中
-    です ます した して いる ない この その ので から まで など について ください 의 을 를 이 가
+    です ます した して いる ない この その ので から まで など について ください が を に は で と
+    の も へ や よ ね か な でした ません ましたが けど けれど たら 의 을 를 이 가
     은 는 에 에서 하고 합니다
 """
 
@@ -93,18 +109,54 @@ def surface_words(text: str) -> list[str]:
                 if "\uac00" <= word[0] <= "\ud7af":  # Korean puts spaces between words
                     words.append(word)
                 elif word[0] >= "\u3040":
-                    words.extend(w for w in cjk.segment(word, CJK_MODE) if w not in STOPWORDS)
+                    words.extend(w for w in _cjk_words(word) if w not in STOPWORDS)
                 elif _is_meaningful(word):
                     words.append(word)
     return words
 
 
+def _cjk_words(run: str) -> list[str]:
+    """The words of a CJK run: kana runs whole, the rest (Han) through the segmenter."""
+    if not _HAS_KANA.search(run):
+        return cjk.segment(run, CJK_MODE)
+    words: list[str] = []
+    for part in _KANA_OR_OTHER.findall(run):
+        if "\u3040" <= part[0] <= "\u30ff":
+            words.append(part)
+        else:
+            words.extend(cjk.segment(part, CJK_MODE))
+    return words
+
+
+def _without_particles(word: str) -> list[str]:
+    """A Korean word with each particle it may end in removed, longest particle first."""
+    return [
+        word[: -len(particle)]
+        for particle in _KOREAN_PARTICLES
+        if word.endswith(particle) and len(word) > len(particle)
+    ]
+
+
 def _variant_words(variant: str) -> list[str]:
-    """A synonym variant's words; a CJK one stays whole, without loading the segmenter."""
-    folded = fold(variant).strip()
-    if CJK_MODE == "jieba" and cjk.CJK_RUN.fullmatch(folded):
-        return [folded]
-    return surface_words(variant)
+    """A synonym variant's words, without loading the segmenter: a CJK run stays whole and
+    becomes a segmenter word, so a question cut by the segmenter meets it whole."""
+    if CJK_MODE != "jieba" or not cjk.HAS_CJK.search(variant):
+        return surface_words(variant)
+    words: list[str] = []
+    for word in _WORD.findall(fold(variant)):
+        if word[0] < "\u3040":
+            if _is_meaningful(word):
+                words.append(word)
+        elif _HAS_KANA.search(word):
+            # Kana are cut out of a question's runs before segmenting: a variant that mixes
+            # them in ("使えない") is cut the same way and matches as a phrase.
+            parts = _KANA_OR_OTHER.findall(word)
+            cjk.add_words({part for part in parts if not _HAS_KANA.search(part)})
+            words.extend(parts)
+        else:
+            cjk.add_words({word})
+            words.append(word)
+    return words
 
 
 def _is_secret(chunk: str) -> bool:
@@ -133,6 +185,8 @@ def stem(word: str) -> str:
     """
     if len(word) <= 3 or word.isdigit():
         return word
+    if _CYRILLIC.match(word):
+        return _russian_stemmer().stemWord(word)
     if word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"
     elif word.endswith("sses"):
@@ -153,6 +207,13 @@ def stem(word: str) -> str:
     if word.endswith("e") and len(word) >= 4:
         word = word[:-1]
     return word
+
+
+@functools.cache
+def _russian_stemmer() -> Any:
+    import snowballstemmer  # ~25 ms, when the index is built: the synonyms hold Russian words
+
+    return snowballstemmer.stemmer("russian")
 
 
 def _undouble(word: str) -> str:
@@ -234,6 +295,10 @@ class Normaliser:
             return ()
         if word in self._single:
             return self._single[word]
+        if "\uac00" <= word[0] <= "\ud7af":
+            for bare in _without_particles(word):
+                if bare in self._single:
+                    return self._single[bare]
         stemmed = stem(word)
         return self._single.get(stemmed, (stemmed,))
 
