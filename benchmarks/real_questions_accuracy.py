@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.guide.evaluation import Searcher, evaluate, load_questions
-from bot.guide.search import default_index
+from bot.guide.knowledge import load_entries
+from bot.guide.search import LEARNED_SHARE, default_index
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "benchmarks" / "questions" / "real_questions.jsonl"
@@ -34,6 +35,7 @@ class RealQuestion:
     label: str
     also: tuple[str, ...]
     split: str
+    round: int = 1
 
     @property
     def acceptable(self) -> frozenset[str]:
@@ -82,6 +84,7 @@ def load_corpus(path: Path = CORPUS) -> tuple[RealQuestion, ...]:
                     label=raw["label"],
                     also=tuple(raw.get("also", ())),
                     split=raw["split"],
+                    round=raw.get("round", 1),
                 )
             )
     return tuple(items)
@@ -121,7 +124,8 @@ def score(searcher: Searcher, questions: Iterable[RealQuestion], keep_misses: bo
 
 
 def groups(corpus: tuple[RealQuestion, ...]) -> list[tuple[str, list[RealQuestion]]]:
-    """(name, questions) per split, then per split and language (non-English grouped too)."""
+    """(name, questions) per split, then per split and language: English, Chinese, the other
+    languages together, all non-English, then each other language on its own."""
     rows: list[tuple[str, list[RealQuestion]]] = []
     for split in ("tune", "heldout"):
         part = [q for q in corpus if q.split == split]
@@ -130,6 +134,9 @@ def groups(corpus: tuple[RealQuestion, ...]) -> list[tuple[str, list[RealQuestio
         rows.append((f"{split} zh", [q for q in part if q.language == "zh"]))
         rows.append((f"{split} other", [q for q in part if q.language not in ("en", "zh")]))
         rows.append((f"{split} non-en", [q for q in part if q.language != "en"]))
+        others = sorted({q.language for q in part} - {"en", "zh"})
+        for lang in others:
+            rows.append((f"{split}  {lang}", [q for q in part if q.language == lang]))
     return rows
 
 
@@ -145,6 +152,7 @@ def main(argv: list[str]) -> int:
             continue
         result = score(index, questions, keep_misses=False)
         print(f"{name:<15}{result.row()}")
+    cross_validated()
     regression = evaluate(index, load_questions(REGRESSION_SET))
     print(
         f"{'regression':<15}{regression.top1_accuracy:>7.1%} {regression.top3_accuracy:>7.1%} "
@@ -157,6 +165,24 @@ def main(argv: list[str]) -> int:
         print("\ntune misses:")
         print("\n".join(tune.misses))
     return 0
+
+
+def cross_validated() -> None:
+    """The tuning part out of fold: the rows above ask the shipped ranker about questions it
+    was trained on, so this is the tuning figure to compare with the held-out part."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks.questions.train_ranker import FOLDS, cross_validate, tuning_questions
+    except ImportError:  # scikit-learn is a development dependency
+        print(f"{'tune cv':<15}{'-':>7}   (needs scikit-learn: pip install -e '.[dev]')")
+        return
+    share = LEARNED_SHARE
+    counted, hits, wrong = cross_validate(load_entries(), tuning_questions(), (0.0, share))
+    print(
+        f"{'tune cv':<15}{hits[share] / counted:>7.1%} {'':>7} {'':>7} "
+        f"{wrong[share] / counted:>7.1%}   {FOLDS}-fold, out of fold; BM25 alone "
+        f"{hits[0.0] / counted:.1%} top-1, {wrong[0.0] / counted:.1%} confident wrong"
+    )
 
 
 def _pct(part: int, whole: int) -> str:
