@@ -24,3 +24,7 @@ def test_asking_the_guide_does_not_import_openai() -> None:
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
     assert "bot.cli_keys" in imported  # the keys commands are wired, their checks not loaded
     assert "openai" not in imported
+    # The learned ranker ships as weights: training's scikit-learn (and numpy) stay out of the app.
+    assert not {"sklearn", "numpy"} & imported
+    # jieba (~1.3 s) loads on the first CJK question, not when the index is built.
+    assert "jieba" not in imported

@@ -197,7 +197,6 @@ def test_questions_in_chinese_japanese_spanish_portuguese_meet_the_entry(
         ("No such organization: null", "no-such-organization"),
         ("how much did each API key spend this month", "usage-per-key"),
         ("I have no phone number to verify my account", "no-phone-number"),
-        ("the key works with curl but not in the app", "key-works-elsewhere-not-in-app"),
         ("在Windows上怎么设置环境变量OPENAI_API_KEY", "env-var-windows"),
         ("docker容器里读不到OPENAI_API_KEY环境变量", "env-var-docker-ci"),
         ("换了新的key，程序还是用旧的key", "changed-key-not-picked-up"),
@@ -210,6 +209,19 @@ def test_setup_questions_meet_their_entry_confidently(question: str, entry_id: s
 
     assert answer.confident
     assert answer.matches[0].entry.id == entry_id
+
+
+def test_where_the_learned_order_and_the_words_disagree_both_are_offered() -> None:
+    # The words name the entry for a key that works elsewhere; real askers who said so were
+    # mostly helped by the key check, which the learned ranker puts first. Neither is then
+    # a confident answer: "Is it one of these?" offers both.
+    answer = default_index().search("the key works with curl but not in the app")
+
+    assert not answer.confident
+    assert {match.entry.id for match in answer.matches[:2]} == {
+        "test-your-key",
+        "key-works-elsewhere-not-in-app",
+    }
 
 
 @pytest.mark.parametrize(
