@@ -255,7 +255,28 @@ def main(argv: list[str] | None = None) -> int:
         "one pass of queries (lazy typo index); RSS: growth over an untraced build + pass"
     )
     print(f"top-1 entry unchanged by the 10,000-entry base: {same}/{len(questions)} questions")
+    print()
+    ranker_cost(grown, synonyms, questions, arguments.passes)
     return 0
+
+
+def ranker_cost(
+    grown: Sequence[Entry], synonyms: dict[str, str], questions: list[str], passes: int
+) -> None:
+    """The learned ranker's share of a query on the grown base: the same index with and without
+    it, one pass each in turn, so a busy machine slows both alike."""
+    normaliser = Normaliser(synonyms)
+    indexes = {
+        "words only (BM25)": TroubleshootingIndex(grown, normaliser),
+        "with the learned ranker": TroubleshootingIndex(grown, normaliser, load_learned_ranker()),
+    }
+    latencies: dict[str, list[float]] = {name: [] for name in indexes}
+    for _ in range(passes):
+        for name, index in indexes.items():
+            latencies[name].extend(query_latencies(index, questions, 1)[0])
+    print(f"grown base, interleaved passes    {'p50 µs':>8} {'p99 µs':>8}")
+    for name, values in latencies.items():
+        print(f"{name:<33} {statistics.median(values):8.0f} {percentile(values, 99):8.0f}")
 
 
 if __name__ == "__main__":

@@ -135,6 +135,9 @@ class TroubleshootingIndex:
         frequencies_by_entry: list[dict[str, float]] = []
         self._by_code: dict[str, list[int]] = defaultdict(list)
         self._surface: set[str] = set(self._normaliser.variants())
+        self._numbers_by_id: dict[str, list[int]] = defaultdict(list)
+        for number, entry in enumerate(self._entries):
+            self._numbers_by_id[entry.id].append(number)
         self._diagnostic = next(
             (n for n, entry in enumerate(self._entries) if entry.id == DIAGNOSTIC_ENTRY), None
         )
@@ -188,7 +191,7 @@ class TroubleshootingIndex:
         confident = bool(code_matches) or (bool(ranked) and _is_convincing(words, ranked))
         if code_matches and max(strengths.values()) == 1:
             code_matches = self._type_yields_to_words(words, code_matches, strengths)
-        blended = None if strengths else self._blend(words, parsed)
+        blended = None if strengths or not ranked else self._blend(words, parsed, ranked)
         if blended:
             order = heapq.nlargest(max(limit, 0), blended, key=blended.__getitem__)
             # Confidence rests on BM25's evidence: when the learned order disagrees with the
@@ -223,17 +226,26 @@ class TroubleshootingIndex:
         text = query[-_MAX_QUERY_CHARS:]
         return dict(self._parse(_JSON_KEY.sub(" ", text), _STATUS.findall(text.lower())).weights)
 
-    def _blend(self, words: _WordScores, query: _Query) -> dict[int, float]:
-        """Entry number -> blended score for the entries BM25 found; empty without a ranker."""
+    def _blend(self, words: _WordScores, query: _Query, ranked: list[int]) -> dict[int, float]:
+        """Entry number -> blended score, empty without a ranker. Only two kinds of entry can
+        reach the top: the best by BM25 (``ranked``) and those the ranker knows; an entry of
+        neither kind scores (1 - share) * its BM25 share, below the best BM25 ones. So those
+        are all that get scored, whatever the number of entries BM25 found."""
         if self._ranker is None or not words.bm25:
             return {}
         learned = self._ranker.probabilities(query.weights)
-        top = max(words.bm25.values()) or 1.0
+        candidates = set(ranked)
+        candidates.update(n for n in self._learned_numbers(learned) if n in words.bm25)
+        top = words.bm25[ranked[0]] or 1.0
         share = self._learned_share
         return {
-            number: (1 - share) * score / top + share * learned.get(self._entries[number].id, 0.0)
-            for number, score in words.bm25.items()
+            number: (1 - share) * words.bm25[number] / top
+            + share * learned.get(self._entries[number].id, 0.0)
+            for number in candidates
         }
+
+    def _learned_numbers(self, learned: dict[str, float]) -> list[int]:
+        return [n for entry_id in learned for n in self._numbers_by_id.get(entry_id, ())]
 
     def _type_yields_to_words(
         self, words: _WordScores, code_matches: list[Match], strengths: dict[int, int]
