@@ -49,6 +49,7 @@ class Score:
     in_scope: int = 0
     top1: int = 0
     top3: int = 0
+    shown: int = 0
     confident_right: int = 0
     confident_wrong: int = 0
     gaps: int = 0
@@ -60,6 +61,7 @@ class Score:
     def row(self) -> str:
         return (
             f"{_pct(self.top1, self.in_scope):>7} {_pct(self.top3, self.in_scope):>7} "
+            f"{_pct(self.shown, self.in_scope):>7} "
             f"{_pct(self.confident_right, self.in_scope):>7} "
             f"{_pct(self.confident_wrong, self.in_scope):>7} "
             f"{_pct(self.gaps_declined, self.gaps):>7} {_pct(self.declined, self.out_of_scope):>7}"
@@ -110,6 +112,10 @@ def score(searcher: Searcher, questions: Iterable[RealQuestion], keep_misses: bo
             first = bool(returned) and returned[0] in question.acceptable
             result.top1 += first
             result.top3 += bool(question.acceptable & set(returned))
+            # On screen: the confident answer, or a button of "Is it one of these?" (which
+            # needs two options; with fewer the app lists every topic instead).
+            offered = returned[:1] if answer.confident else returned if len(returned) >= 2 else []
+            result.shown += bool(question.acceptable & set(offered))
             result.confident_right += first and answer.confident
             result.confident_wrong += (not first) and answer.confident
             wrong = not (first and answer.confident)
@@ -144,7 +150,7 @@ def main(argv: list[str]) -> int:
     index = default_index()
     corpus = load_corpus()
     print(
-        f"{'group':<15}{'top-1':>7} {'top-3':>7} {'conf ok':>7} {'conf no':>7} "
+        f"{'group':<15}{'top-1':>7} {'top-3':>7} {'shown':>7} {'conf ok':>7} {'conf no':>7} "
         f"{'gap dec':>7} {'decline':>7}   n=entry/gap/none"
     )
     for name, questions in groups(corpus):
@@ -156,7 +162,7 @@ def main(argv: list[str]) -> int:
     regression = evaluate(index, load_questions(REGRESSION_SET))
     print(
         f"{'regression':<15}{regression.top1_accuracy:>7.1%} {regression.top3_accuracy:>7.1%} "
-        f"{regression.answered_correctly:>7.1%} {'':>7} {'':>7} "
+        f"{'':>7} {regression.answered_correctly:>7.1%} {'':>7} {'':>7} "
         f"{regression.out_of_scope_rejection:>7.1%}   n={regression.in_scope}/0/"
         f"{regression.out_of_scope}"
     )
@@ -177,11 +183,12 @@ def cross_validated() -> None:
         print(f"{'tune cv':<15}{'-':>7}   (needs scikit-learn: pip install -e '.[dev]')")
         return
     share = LEARNED_SHARE
-    counted, hits, wrong = cross_validate(load_entries(), tuning_questions(), (0.0, share))
+    counted, hits, wrong, shown = cross_validate(load_entries(), tuning_questions(), (0.0, share))
     print(
-        f"{'tune cv':<15}{hits[share] / counted:>7.1%} {'':>7} {'':>7} "
-        f"{wrong[share] / counted:>7.1%}   {FOLDS}-fold, out of fold; BM25 alone "
-        f"{hits[0.0] / counted:.1%} top-1, {wrong[0.0] / counted:.1%} confident wrong"
+        f"{'tune cv':<15}{hits[share] / counted:>7.1%} {'':>7} {shown[share] / counted:>7.1%} "
+        f"{'':>7} {wrong[share] / counted:>7.1%}   {FOLDS}-fold, out of fold; BM25 alone "
+        f"{hits[0.0] / counted:.1%} top-1, {shown[0.0] / counted:.1%} shown, "
+        f"{wrong[0.0] / counted:.1%} confident wrong"
     )
 
 

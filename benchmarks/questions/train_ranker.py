@@ -136,15 +136,18 @@ def cross_validate(
     entries: tuple[Entry, ...],
     questions: list[dict[str, Any]],
     shares: tuple[float, ...] = CV_SHARES,
-) -> tuple[int, dict[float, int], dict[float, int]]:
-    """In-scope questions counted, and per share (0.0: BM25 alone) the out-of-fold top-1 hits
-    and confident wrong answers: each fold is answered by a ranker trained on the others."""
+) -> tuple[int, dict[float, int], dict[float, int], dict[float, int]]:
+    """In-scope questions counted, and per share (0.0: BM25 alone) the out-of-fold top-1 hits,
+    confident wrong answers and right entries on screen (the confident answer, or a button of
+    "Is it one of these?", which needs two options): each fold is answered by a ranker
+    trained on the others."""
     normaliser = Normaliser(load_synonyms())
     plain = TroubleshootingIndex(entries, normaliser)
     shuffled = sorted(questions, key=lambda q: str(q["id"]))
     random.Random(CV_SEED).shuffle(shuffled)
     hits = dict.fromkeys(shares, 0)
     confident_wrong = dict.fromkeys(shares, 0)
+    shown = dict.fromkeys(shares, 0)
     counted = 0
     for fold in range(FOLDS):
         held = [q for i, q in enumerate(shuffled) if i % FOLDS == fold]
@@ -162,16 +165,20 @@ def cross_validate(
                 first = bool(answer.matches) and answer.matches[0].entry.id in acceptable
                 hits[share] += first
                 confident_wrong[share] += answer.confident and not first
-    return counted, hits, confident_wrong
+                ids = [match.entry.id for match in answer.matches]
+                offered = ids[:1] if answer.confident else ids if len(ids) >= 2 else []
+                shown[share] += bool(acceptable & set(offered))
+    return counted, hits, confident_wrong, shown
 
 
 def print_cross_validation(entries: tuple[Entry, ...], questions: list[dict[str, Any]]) -> None:
-    counted, hits, confident_wrong = cross_validate(entries, questions)
+    counted, hits, confident_wrong, shown = cross_validate(entries, questions)
     print(f"{FOLDS}-fold cross-validation on the tuning part, {counted} in-scope questions")
     for share in CV_SHARES:
         label = "BM25 alone" if share == 0.0 else f"blend, learned share {share}"
         print(
             f"{label:<28} top-1 {hits[share] / counted:6.1%}   "
+            f"on screen {shown[share] / counted:6.1%}   "
             f"confident wrong {confident_wrong[share] / counted:5.1%}"
         )
 

@@ -197,7 +197,14 @@ class TroubleshootingIndex:
             # Confidence rests on BM25's evidence: when the learned order disagrees with the
             # words, the honest answer is "Is it one of these?".
             confident = confident and bool(order) and order[0] == ranked[0]
-            best = [n for n in order if blended[n] >= blended[order[0]] * _RELATIVE_CUTOFF]
+            # An option stays when either signal rates it: the learned one is peaked, and an
+            # entry the words rate well is still worth a button.
+            best = [
+                n
+                for n in order
+                if blended[n] >= blended[order[0]] * _RELATIVE_CUTOFF
+                or words.bm25[n] >= words.bm25[ranked[0]] * _RELATIVE_CUTOFF
+            ]
             if limit > 1 and ranked[0] not in best:  # the words' own best stays an option
                 best = [*best[: limit - 1], ranked[0]]
         else:

@@ -129,3 +129,15 @@ def test_an_agreeing_learned_signal_keeps_a_confident_answer() -> None:
 
     assert words_alone.confident and agreeing.confident
     assert agreeing.matches[0].entry.id == words_alone.matches[0].entry.id == "card-declined"
+
+
+def test_a_peaked_learned_signal_still_leaves_the_words_other_good_options() -> None:
+    # The words cannot tell the two card entries apart; the learned signal is sure of one.
+    # The answer is not confident, so it must offer a choice ("Is it one of these?" needs
+    # two options), not one entry and then the whole topic list.
+    index = TroubleshootingIndex(ENTRIES, Normaliser(), _ranker("card-declined", "card", 12.0))
+
+    answer = index.search("my payment card at the bank, refund")
+
+    assert not answer.confident
+    assert [match.entry.id for match in answer.matches][:2] == ["card-declined", "card-limit"]
