@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -186,7 +187,8 @@ def stem(word: str) -> str:
     if len(word) <= 3 or word.isdigit():
         return word
     if _CYRILLIC.match(word):
-        return _russian_stemmer().stemWord(word)
+        with _RUSSIAN_LOCK:  # a Snowball stemmer keeps its state in the object
+            return str(_russian_stemmer().stemWord(word))
     if word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"
     elif word.endswith("sses"):
@@ -207,6 +209,9 @@ def stem(word: str) -> str:
     if word.endswith("e") and len(word) >= 4:
         word = word[:-1]
     return word
+
+
+_RUSSIAN_LOCK = threading.Lock()
 
 
 @functools.cache

@@ -83,3 +83,16 @@ def test_questions_in_more_languages_find_their_entry(question: str, entry_id: s
 )
 def test_the_language_is_told_by_script_then_by_words(question: str, language: str) -> None:
     assert detect_language(question) == language
+
+
+def test_russian_stems_are_right_from_many_threads_at_once() -> None:
+    # The server answers on many threads; a Snowball stemmer object keeps per-call state.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.guide.text_normalise import stem
+
+    words = ["ключа", "квоту", "превышена", "подключение", "недействителен"] * 400
+    expected = [stem(word) for word in words]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(stem, words)) == expected
