@@ -19,6 +19,7 @@ from pathlib import Path
 from bot.guide.evaluation import Searcher, evaluate, load_questions
 from bot.guide.knowledge import load_entries
 from bot.guide.search import LEARNED_SHARE, default_index
+from bot.ui.answers import entries_on_screen
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "benchmarks" / "questions" / "real_questions.jsonl"
@@ -112,10 +113,7 @@ def score(searcher: Searcher, questions: Iterable[RealQuestion], keep_misses: bo
             first = bool(returned) and returned[0] in question.acceptable
             result.top1 += first
             result.top3 += bool(question.acceptable & set(returned))
-            # On screen: the confident answer, or a button of "Is it one of these?" (which
-            # needs two options; with fewer the app lists every topic instead).
-            offered = returned[:1] if answer.confident else returned if len(returned) >= 2 else []
-            result.shown += bool(question.acceptable & set(offered))
+            result.shown += bool(question.acceptable & set(entries_on_screen(answer)))
             result.confident_right += first and answer.confident
             result.confident_wrong += (not first) and answer.confident
             wrong = not (first and answer.confident)

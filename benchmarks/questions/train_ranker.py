@@ -30,6 +30,7 @@ from bot.guide.learned import FORMAT_VERSION, LEARNED_RANKER_FILE, LearnedRanker
 from bot.guide.model import Entry
 from bot.guide.search import TroubleshootingIndex
 from bot.guide.text_normalise import Normaliser
+from bot.ui.answers import entries_on_screen
 
 CORPUS = Path(__file__).resolve().parent / "real_questions.jsonl"
 WRITTEN = Path(__file__).resolve().parents[2] / "tests" / "guide" / "troubleshooting_questions.toml"
@@ -165,9 +166,7 @@ def cross_validate(
                 first = bool(answer.matches) and answer.matches[0].entry.id in acceptable
                 hits[share] += first
                 confident_wrong[share] += answer.confident and not first
-                ids = [match.entry.id for match in answer.matches]
-                offered = ids[:1] if answer.confident else ids if len(ids) >= 2 else []
-                shown[share] += bool(acceptable & set(offered))
+                shown[share] += bool(acceptable & set(entries_on_screen(answer)))
     return counted, hits, confident_wrong, shown
 
 

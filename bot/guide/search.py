@@ -170,7 +170,7 @@ class TroubleshootingIndex:
         text = query[-_MAX_QUERY_CHARS:]
         lowered = text.lower()
         found_codes = self._find_codes(lowered)
-        parsed = self._parse(_JSON_KEY.sub(" ", text), _STATUS.findall(lowered))
+        parsed = self._parse_question(text, lowered)
         words = self._bm25(parsed)
 
         strengths: dict[int, int] = {}
@@ -229,9 +229,14 @@ class TroubleshootingIndex:
 
     def question_terms(self, query: str) -> dict[str, float]:
         """The weighted terms a question is searched with: what the learned ranker is trained
-        on and applied to, so training and search read questions the same way."""
+        on and applied to, read by the same code as ``search``."""
         text = query[-_MAX_QUERY_CHARS:]
-        return dict(self._parse(_JSON_KEY.sub(" ", text), _STATUS.findall(text.lower())).weights)
+        return dict(self._parse_question(text, text.lower()).weights)
+
+    def _parse_question(self, text: str, lowered: str) -> _Query:
+        """``text`` (cut to its last ``_MAX_QUERY_CHARS``; ``lowered`` is it in lower case) as
+        weighted query terms."""
+        return self._parse(_JSON_KEY.sub(" ", text), _STATUS.findall(lowered))
 
     def _blend(self, words: _WordScores, query: _Query, ranked: list[int]) -> dict[int, float]:
         """Entry number -> blended score, empty without a ranker. Only two kinds of entry can

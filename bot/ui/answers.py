@@ -63,6 +63,16 @@ def render_answer(
     return blocks
 
 
+def entries_on_screen(answer: Answer) -> tuple[str, ...]:
+    """The entry ids the benchmarks count as on screen for ``answer``: the confident answer's
+    first entry, or the buttons of "Is it one of these?", which ``_render_not_sure`` offers
+    only from ``MIN_CANDIDATES`` options on (with fewer it lists every topic)."""
+    ids = tuple(match.entry.id for match in answer.matches[:MAX_MATCHES_SHOWN])
+    if answer.confident:
+        return ids[:1]
+    return ids if len(ids) >= MIN_CANDIDATES else ()
+
+
 def render_help(
     entries: Sequence[Entry], *, steps: Sequence[Step] = (), locale: str = "en"
 ) -> list[Block]:
