@@ -7,6 +7,8 @@ aggregate is asserted; the held-out questions are never printed, so they stay he
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from benchmarks.real_questions_accuracy import Score, load_corpus, score
@@ -39,3 +41,16 @@ def test_corpus_split_is_the_committed_one() -> None:
     assert {question.split for question in corpus if question.round == 1} == {"tune"}
     assert {question.split for question in corpus if question.round == 2} == {"heldout"}
     assert sum(question.round == 3 for question in heldout) == 112
+
+
+def test_no_key_or_slack_token_sits_in_the_corpus_or_the_shipped_weights() -> None:
+    # Questions are pasted from public threads with their keys masked; the ranker's terms come
+    # from those texts. The project's own detector reads both as it reads a channel message.
+    from benchmarks.real_questions_accuracy import CORPUS
+    from bot.guide.learned import LEARNED_RANKER_FILE
+    from bot.rules.secrets import contains_key
+
+    for path in (CORPUS, LEARNED_RANKER_FILE):
+        text = path.read_text(encoding="utf-8")
+        assert not contains_key(text), path.name
+        assert not re.search(r"xox[abposr]-[0-9A-Za-z-]{10,}", text), path.name
