@@ -332,7 +332,20 @@ def test_search_never_raises_and_respects_the_limit(query: str, limit: int) -> N
 
 @pytest.mark.parametrize(
     "blob",
-    ["a" * 20_000, "a-" * 10_000, "a." * 10_000, "sk-" * 7_000, "1" * 20_000, "code: " * 4_000],
+    [
+        "a" * 20_000,
+        "a-" * 10_000,
+        "a." * 10_000,
+        "sk-" * 7_000,
+        "1" * 20_000,
+        "code: " * 4_000,
+        # Scripts with their own paths: Snowball's Russian stemmer, kana runs, Korean particles.
+        "а" * 40_000,
+        "ключа " * 7_000,
+        "キーが" * 14_000,
+        "키가" * 20_000,
+        "<!channel> https://example.com/x ключ квота " * 900,
+    ],
 )
 def test_huge_pastes_are_handled_in_linear_time(blob: str) -> None:
     start = time.perf_counter()
