@@ -2,10 +2,11 @@
 
 Usage: python benchmarks/real_questions_accuracy.py [--tune-only] [--tune-misses]
 
-Prints top-1, top-3 and declined for the tuning part, the held-out part and each language, and
-the regression set (tests/guide/troubleshooting_questions.toml). The held-out part is only ever
-printed as aggregate figures: ``--tune-misses`` lists the misses of the tuning part alone, so
-the held-out questions stay unseen while the engine is tuned.
+Prints top-1, top-3 and declined for the tuning part, the held-out part, each language and each
+collection round of the held-out part, and the regression set
+(tests/guide/troubleshooting_questions.toml). The held-out part is only ever printed as
+aggregate figures: ``--tune-misses`` lists the misses of the tuning part alone, so the held-out
+questions stay unseen while the engine is tuned.
 """
 
 from __future__ import annotations
@@ -141,6 +142,9 @@ def groups(corpus: tuple[RealQuestion, ...]) -> list[tuple[str, list[RealQuestio
         others = sorted({q.language for q in part} - {"en", "zh"})
         for lang in others:
             rows.append((f"{split}  {lang}", [q for q in part if q.language == lang]))
+        if split == "heldout":  # each round's held-out questions: the newest were never scored
+            for number in sorted({q.round for q in part}):
+                rows.append((f"{split} r{number}", [q for q in part if q.round == number]))
     return rows
 
 
