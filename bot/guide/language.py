@@ -19,7 +19,8 @@ _LATIN_WORD = re.compile(r"[a-z]+")
 
 # Words frequent in one language and rare in the others (after folding accents away).
 _MARKER_TEXT = {
-    "es": "el los las del una por para como que pero esta tengo puedo cuenta clave donde mi mis hay tiene dice funciona",
+    "es": "el los las del una por para como que pero esta tengo puedo cuenta clave donde mi mis "
+    "hay tiene dice funciona",
     "pt": "nao uma para com meu minha voce estou conta chave nos isso esta",
     "fr": "le les des une est pour avec mon mais je pas cle compte vous",
     "de": "der die das und ist nicht ich mein ein eine mit fur schlussel",

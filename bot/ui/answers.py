@@ -219,10 +219,13 @@ def _render_not_sure(
 def _match_blocks(match: Match, position: int, steps: dict[int, Step], locale: str) -> list[Block]:
     entry = match.entry
     step = steps.get(entry.step) if entry.step is not None else None
+    fix = sanitize(entry.fix)
+    # A fix written as bullets starts on its own line, so every bullet lines up in Slack.
+    fix_separator = "\n" if fix.lstrip().startswith("•") else " "
     lines = [
         f"*{sanitize(entry.title)}*",
         f"{text_in(locale, 'answer.cause_label')} {sanitize(entry.cause)}",
-        f"{text_in(locale, 'answer.fix_label')} {sanitize(entry.fix)}",
+        f"{text_in(locale, 'answer.fix_label')}{fix_separator}{fix.lstrip()}",
     ]
     accessory = None
     details: list[str] = []

@@ -113,6 +113,18 @@ def test_a_troubleshooting_question_in_a_direct_message(page: Page, screenshot: 
     screenshot("answer")
 
 
+def test_a_chinese_question_gets_a_round_4_entry_in_chinese(page: Page, screenshot: Shot) -> None:
+    # A pasted HTML page instead of JSON: the wrong-base-url entry, in the asker's language,
+    # with its code spans, bullets and the English UI name kept as written.
+    send(page, "接口返回 invalid character '<' looking for beginning of value，中转地址有问题吗？")
+    expect(feed(page)).to_have_count(2)
+    answer = feed(page).nth(1).locator(".blocks")
+    expect(answer).to_contain_text("base URL 填错了")
+    expect(answer).to_contain_text("https://api.openai.com/v1")
+    expect(answer).not_to_contain_text("`")  # code spans are drawn as code, not as backticks
+    screenshot("wrong-base-url-zh")
+
+
 def test_a_mention_in_a_channel_is_answered_there(page: Page, screenshot: Shot) -> None:
     page.get_by_role("tab", name="#general").click()
     send(page, "@openai-setup my key says invalid_api_key")

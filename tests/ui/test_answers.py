@@ -73,6 +73,17 @@ def test_confident_answer_shows_cause_fix_and_the_step(
     assert open_step["value"] == "5"
 
 
+def test_a_fix_written_as_bullets_starts_on_its_own_line(
+    steps: tuple[Step, ...], check_message: Checker, rendered_text: Render
+) -> None:
+    bullets = Entry(id="b", title="Bullets", cause="Why.", fix="• First step.\n• Second step.")
+    blocks = render_answer(_confident(bullets, QUOTA), steps)
+    check_message(blocks)
+    said = rendered_text(blocks)
+    assert "*Fix:*\n• First step.\n• Second step." in said
+    assert "*Fix:* Add at least US$5" in said  # a one-sentence fix stays on the label's line
+
+
 def test_at_most_three_matches_with_unique_buttons(
     steps: tuple[Step, ...], check_message: Checker, rendered_text: Render
 ) -> None:
