@@ -24,7 +24,7 @@ _MARKER_TEXT = {
     "pt": "nao uma para com meu minha voce estou conta chave nos isso esta",
     "fr": "le les des une est pour avec mon mais je pas cle compte vous",
     "de": "der die das und ist nicht ich mein ein eine mit fur schlussel",
-    "id": "tidak yang dan saya ini untuk dengan sudah bisa apa kunci sudah ada",
+    "id": "tidak yang dan saya ini untuk dengan sudah bisa apa kunci ada",
     "tr": "bir ve bu icin ile degil ben cok hata neden nasil anahtar",
     "en": "the is and my to it not with for of in this have i key",
 }

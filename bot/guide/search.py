@@ -138,9 +138,7 @@ class TroubleshootingIndex:
         self._numbers_by_id: dict[str, list[int]] = defaultdict(list)
         for number, entry in enumerate(self._entries):
             self._numbers_by_id[entry.id].append(number)
-        self._diagnostic = next(
-            (n for n, entry in enumerate(self._entries) if entry.id == DIAGNOSTIC_ENTRY), None
-        )
+        self._diagnostic = next(iter(self._numbers_by_id.get(DIAGNOSTIC_ENTRY, ())), None)
         lengths = []
         for number, entry in enumerate(self._entries):
             frequencies: dict[str, float] = defaultdict(float)
