@@ -23,7 +23,7 @@ from bot.guide.knowledge import load_entries, load_synonyms
 from bot.guide.language import detect_language
 from bot.guide.learned import LearnedRanker, load_learned_ranker
 from bot.guide.model import Answer, Entry, Match
-from bot.guide.text_normalise import Normaliser
+from bot.guide.text_normalise import STOPWORDS, Normaliser
 
 # BM25 constants (the usual ones) and the weight of each field of an entry.
 _K1 = 1.2
@@ -79,6 +79,7 @@ _SCOPES = re.compile(r"missing scopes?:\s*([a-z0-9_.]+(?:\s*,\s*[a-z0-9_.]+)*)")
 _NOT_IN_CODE = re.compile(r"[^a-z0-9_.]+")
 _STATUS = re.compile(r"\b(?:error code|status(?: code)?|http/[\d.]+)\W{0,3}([1-5]\d\d)\b")
 _GENERIC_SCOPE_CODE = "missing_scope"
+_CUE_PREFIX = "~"  # marks a function word in the ranker's terms; no search term starts so
 # Field names of a pasted error body ("code": ..., 'message': ...) are structure, not words the
 # asker chose: left in, a repeated "code" or "message" would weigh like a repeated symptom.
 _JSON_KEY = re.compile(r"""["'](?:code|type|param|message|error)["']\s*:""", re.IGNORECASE)
@@ -88,6 +89,10 @@ _JSON_KEY = re.compile(r"""["'](?:code|type|param|message|error)["']\s*:""", re.
 class _Query:
     weights: dict[str, float]  # term -> weight in the query
     ideal_idf: float  # sum of weight * idf over all terms, unknown ones included
+    # Function words the question uses ("where", "how", "why"...), as ranker-only terms. BM25
+    # drops them (every entry would match), yet they say what kind of answer is wanted: "where
+    # do I get a key" asks for the API keys page, "why does my key fail" for a diagnosis.
+    cues: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -229,7 +234,8 @@ class TroubleshootingIndex:
         """The weighted terms a question is searched with: what the learned ranker is trained
         on and applied to, read by the same code as ``search``."""
         text = query[-_MAX_QUERY_CHARS:]
-        return dict(self._parse_question(text, text.lower()).weights)
+        parsed = self._parse_question(text, text.lower())
+        return parsed.weights | parsed.cues
 
     def _parse_question(self, text: str, lowered: str) -> _Query:
         """``text`` (cut to its last ``_MAX_QUERY_CHARS``; ``lowered`` is it in lower case) as
@@ -243,7 +249,7 @@ class TroubleshootingIndex:
         are all that get scored, whatever the number of entries BM25 found."""
         if self._ranker is None or not words.bm25:
             return {}
-        learned = self._ranker.probabilities(query.weights)
+        learned = self._ranker.probabilities(query.weights | query.cues)
         candidates = set(ranked)
         candidates.update(n for n in self._learned_numbers(learned) if n in words.bm25)
         top = words.bm25[ranked[0]] or 1.0
@@ -293,7 +299,11 @@ class TroubleshootingIndex:
     def _parse(self, query: str, statuses: list[str]) -> _Query:
         weights: dict[str, float] = {}
         counts: dict[str, int] = {}
+        cues: dict[str, float] = {}
         for word, terms in self._normaliser.analyse(query):
+            if not terms and word in STOPWORDS:
+                cues[_CUE_PREFIX + word] = 1.0
+                continue
             weight = 1.0
             if terms and not any(term in self._postings for term in terms):
                 parts = self._split_compound(word)
@@ -311,7 +321,7 @@ class TroubleshootingIndex:
         # A term the asker repeats matters more to them, with diminishing returns.
         weights = {t: w * (1 + _REPEAT_BOOST * math.log(counts[t])) for t, w in weights.items()}
         ideal = sum(w * self._idf(t) * self._unknown_share(t) for t, w in weights.items())
-        return _Query(weights, ideal)
+        return _Query(weights, ideal, cues)
 
     def _unknown_share(self, term: str) -> float:
         """How much a term no entry uses still counts against coverage. A CJK word the index

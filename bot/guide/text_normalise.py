@@ -110,7 +110,7 @@ def surface_words(text: str) -> list[str]:
                 if "\uac00" <= word[0] <= "\ud7af":  # Korean puts spaces between words
                     words.append(word)
                 elif word[0] >= "\u3040":
-                    words.extend(w for w in _cjk_words(word) if w not in STOPWORDS)
+                    words.extend(_cjk_words(word))
                 elif _is_meaningful(word):
                     words.append(word)
     return words
