@@ -415,3 +415,12 @@ def test_normaliser_applies_words_and_phrases() -> None:
 
     assert normaliser.terms("SMS never arrives") == ["phon", "arriv"]
     assert normaliser.terms("Too many requests!") == ["rat", "limit"]
+
+
+def test_function_words_reach_the_learned_ranker_but_match_no_entry() -> None:
+    index = default_index()
+
+    assert {"~where", "~get", "key"} <= set(index.question_terms("where do I get a key"))
+    assert "~怎么" in index.question_terms("怎么获取key")
+    # Only words can find an entry: a question of function words alone gets none.
+    assert default_index().search("where do I get it, how and why?").matches == ()
