@@ -139,7 +139,7 @@ def test_out_of_scope_questions_are_not_answered_confidently(question: str) -> N
     [
         ("429", "insufficient-quota"),
         ("phone", "phone-verification-failed"),
-        ("billing limit", "billing-hard-limit-reached"),
+        ("billing hard limit", "billing-hard-limit-reached"),
         ("why do I get insufficient_quota?", "insufficient-quota"),
         ("clé API invalide", "invalid-api-key"),
         ("facturación límite alcanzado", "billing-hard-limit-reached"),
@@ -249,6 +249,15 @@ def test_a_specific_unsure_question_keeps_its_own_best_entry() -> None:
     answer = default_index().search("Dockerコンテナで環境変数が読めない")
 
     assert answer.matches[0].entry.id == "env-var-docker-ci"
+
+
+def test_two_words_that_many_entries_use_lead_to_the_entry_without_confidence() -> None:
+    # "billing" and "limit" each appear in over a fifth of the entries (budgets, tiers, rate
+    # and batch limits...), so neither is specific evidence: the right entry leads, unsure.
+    answer = default_index().search("billing limit")
+
+    assert not answer.confident
+    assert answer.matches[0].entry.id == "billing-hard-limit-reached"
 
 
 def test_correctly_spelled_english_words_are_not_corrected_into_index_words() -> None:
