@@ -14,7 +14,7 @@ import pytest
 from benchmarks.real_questions_accuracy import Score, load_corpus, score
 from bot.guide.search import default_index
 
-REPORTED_HELDOUT_TOP1 = 0.743  # benchmarks/README.md, "Rounds 4 and 5: nine gap entries"
+REPORTED_HELDOUT_TOP1 = 0.738  # benchmarks/README.md, "Rounds 6 to 8: seven more entries"
 FLOOR = REPORTED_HELDOUT_TOP1 - 0.03
 
 
