@@ -125,6 +125,24 @@ def test_a_chinese_question_gets_a_round_4_entry_in_chinese(page: Page, screensh
     screenshot("wrong-base-url-zh")
 
 
+def test_a_spanish_question_with_a_pasted_error_gets_the_billing_entry_in_spanish(
+    page: Page, screenshot: Shot
+) -> None:
+    # A round-6 entry: the error pasted in English inside a Spanish question is answered with
+    # the billing_not_active entry, in Spanish, with the dashboard names kept in English.
+    send(
+        page,
+        "me sale este error: Your account is not active, please check your billing details "
+        "on our website. ¿Qué tengo que hacer?",
+    )
+    expect(feed(page)).to_have_count(2)
+    answer = feed(page).nth(1).locator(".blocks")
+    expect(answer).to_contain_text("billing_not_active")
+    expect(answer).to_contain_text("Payment methods")
+    expect(answer).to_contain_text("Actualiza la tarjeta")
+    screenshot("billing-not-active-es")
+
+
 def test_a_mention_in_a_channel_is_answered_there(page: Page, screenshot: Shot) -> None:
     page.get_by_role("tab", name="#general").click()
     send(page, "@openai-setup my key says invalid_api_key")
