@@ -6,8 +6,9 @@ multinomial logistic regression over the same terms the search uses (plus the qu
 function words, "where", "how", "why"..., which BM25 ignores but which say what kind of answer
 is wanted), trained on the tuning part of ``benchmarks/questions/real_questions.jsonl`` and
 the entries' own text (``benchmarks/questions/train_ranker.py``, scikit-learn, a development
-dependency), learns which terms point to which entry. Only its weights ship, in ``learned_ranker.json``; applying
-them is a sum over the question's terms and a softmax, so the app needs no numerical library.
+dependency), learns which terms point to which entry. Only its weights ship, in
+``learned_ranker.json``; applying them is a sum over the question's terms and a softmax, so the
+app needs no numerical library.
 
 The search blends these probabilities with BM25 to order the entries that share a term with
 the question; it never adds an entry BM25 did not find, and confidence still rests on BM25's
