@@ -94,6 +94,10 @@ class _Query:
     # do I get a key" asks for the API keys page, "why does my key fail" for a diagnosis.
     cues: dict[str, float]
 
+    def ranker_terms(self) -> dict[str, float]:
+        """What the learned ranker reads, in training and in search alike."""
+        return self.weights | self.cues
+
 
 @dataclass(frozen=True)
 class _WordScores:
@@ -234,8 +238,7 @@ class TroubleshootingIndex:
         """The weighted terms a question is searched with: what the learned ranker is trained
         on and applied to, read by the same code as ``search``."""
         text = query[-_MAX_QUERY_CHARS:]
-        parsed = self._parse_question(text, text.lower())
-        return parsed.weights | parsed.cues
+        return self._parse_question(text, text.lower()).ranker_terms()
 
     def _parse_question(self, text: str, lowered: str) -> _Query:
         """``text`` (cut to its last ``_MAX_QUERY_CHARS``; ``lowered`` is it in lower case) as
@@ -249,7 +252,7 @@ class TroubleshootingIndex:
         are all that get scored, whatever the number of entries BM25 found."""
         if self._ranker is None or not words.bm25:
             return {}
-        learned = self._ranker.probabilities(query.weights | query.cues)
+        learned = self._ranker.probabilities(query.ranker_terms())
         candidates = set(ranked)
         candidates.update(n for n in self._learned_numbers(learned) if n in words.bm25)
         top = words.bm25[ranked[0]] or 1.0

@@ -67,10 +67,14 @@ def entries_on_screen(answer: Answer) -> tuple[str, ...]:
     """The entry ids the benchmarks count as on screen for ``answer``: the confident answer's
     first entry, or the buttons of "Is it one of these?", which ``_render_not_sure`` offers
     only from ``MIN_CANDIDATES`` options on (with fewer it lists every topic)."""
-    ids = tuple(match.entry.id for match in answer.matches[:MAX_MATCHES_SHOWN])
-    if answer.confident:
-        return ids[:1]
-    return ids if len(ids) >= MIN_CANDIDATES else ()
+    shown = answer.matches[:1] if answer.confident else _choices(answer)
+    return tuple(match.entry.id for match in shown)
+
+
+def _choices(answer: Answer) -> Sequence[Match]:
+    """The matches "Is it one of these?" offers as buttons: none below ``MIN_CANDIDATES``."""
+    candidates = answer.matches[:MAX_MATCHES_SHOWN]
+    return candidates if len(candidates) >= MIN_CANDIDATES else ()
 
 
 def render_help(
@@ -173,8 +177,8 @@ def _render_not_sure(
     echo = _query_echo(answer, locale)
     if echo:
         lines.append(echo)
-    candidates = answer.matches[:MAX_MATCHES_SHOWN]
-    if len(candidates) >= MIN_CANDIDATES:
+    candidates = _choices(answer)
+    if candidates:
         # The engine ranked a few entries close together: offer those, not all the topics.
         buttons = [
             button(
@@ -219,13 +223,13 @@ def _render_not_sure(
 def _match_blocks(match: Match, position: int, steps: dict[int, Step], locale: str) -> list[Block]:
     entry = match.entry
     step = steps.get(entry.step) if entry.step is not None else None
-    fix = sanitize(entry.fix)
+    fix = sanitize(entry.fix).lstrip()
     # A fix written as bullets starts on its own line, so every bullet lines up in Slack.
-    fix_separator = "\n" if fix.lstrip().startswith("•") else " "
+    fix_separator = "\n" if fix.startswith("•") else " "
     lines = [
         f"*{sanitize(entry.title)}*",
         f"{text_in(locale, 'answer.cause_label')} {sanitize(entry.cause)}",
-        f"{text_in(locale, 'answer.fix_label')}{fix_separator}{fix.lstrip()}",
+        f"{text_in(locale, 'answer.fix_label')}{fix_separator}{fix}",
     ]
     accessory = None
     details: list[str] = []
