@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import random
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +28,15 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.guide.evaluation import load_questions
 from bot.guide.knowledge import load_entries, load_synonyms
-from bot.guide.learned import FORMAT_VERSION, LEARNED_RANKER_FILE, LearnedRanker
+from bot.guide.learned import (
+    FORMAT_VERSION,
+    LEARNED_RANKER_FILE,
+    NOT_AN_ENTRY,
+    LearnedRanker,
+    NearestQuestions,
+)
 from bot.guide.model import Entry
-from bot.guide.search import TroubleshootingIndex
+from bot.guide.search import CUE_PREFIX, TroubleshootingIndex
 from bot.guide.text_normalise import Normaliser
 from bot.ui.answers import entries_on_screen
 
@@ -41,6 +49,12 @@ WEIGHT_TOLERANCE = 0.02  # --check: a retrained weight may move this much and st
 FOLDS = 5
 CV_SEED = 7
 CV_SHARES = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+# The nearest tuning questions' vote (bot/guide/learned.py, NearestQuestions): how many vote and
+# its weight beside the regression. Chosen by --cv on the tuning part (1,208 questions, four
+# shuffles): top-1 at share 0.9 rose 1.3 points on average (0.5 to 1.9) with 10 neighbours at
+# 0.35; 3 neighbours and shares of 0.2 to 0.5 were close behind.
+NEIGHBOURS = 10
+NEIGHBOUR_SHARE = 0.35
 
 
 def tuning_questions(path: Path = CORPUS) -> list[dict[str, Any]]:
@@ -83,7 +97,58 @@ def train(
         if row:
             coefficients[str(term)] = row
     bias = tuple(round(float(value), DIGITS) for value in model.intercept_)
-    return LearnedRanker(tuple(classes), bias, coefficients)
+    neighbours = NearestQuestions.from_json(
+        nearest_questions(index, questions, classes), len(classes)
+    )
+    return LearnedRanker(tuple(classes), bias, coefficients, neighbours)
+
+
+def nearest_questions(
+    index: TroubleshootingIndex, questions: list[dict[str, Any]], classes: list[str]
+) -> dict[str, Any]:
+    """The neighbours part of the ranker file: every tuning question (out-of-scope and gap ones
+    too, as NOT_AN_ENTRY: a question most like those gets fewer votes for any entry) as a unit
+    vector of its search terms weighted by idf over the tuning questions. Function words are
+    left out: they say what kind of answer is wanted, not which question this resembles."""
+    vectors = []
+    for question in questions:
+        terms = index.question_terms(str(question["text"]))
+        label = str(question["label"])
+        vectors.append(
+            (
+                classes.index(label) if label in classes else NOT_AN_ENTRY,
+                {term: w for term, w in terms.items() if not term.startswith(CUE_PREFIX)},
+            )
+        )
+    frequency = Counter(term for _, terms in vectors for term in terms)
+    idf = {
+        term: round(math.log(len(vectors) / (1 + count)) + 1, DIGITS)
+        for term, count in sorted(frequency.items())
+    }
+    rows = []
+    for label, terms in vectors:
+        weighted = {term: w * idf[term] for term, w in terms.items()}
+        norm = math.sqrt(sum(value * value for value in weighted.values())) or 1.0
+        vector = [[term, round(value / norm, DIGITS)] for term, value in sorted(weighted.items())]
+        rows.append([label, vector])
+    return {"count": NEIGHBOURS, "share": NEIGHBOUR_SHARE, "idf": idf, "questions": rows}
+
+
+def neighbours_as_json(neighbours: NearestQuestions) -> dict[str, Any]:
+    """The file's form of ``neighbours`` (the inverse of NearestQuestions.from_json)."""
+    vectors: list[list[list[Any]]] = [[] for _ in neighbours.classes]
+    for term, pairs in neighbours.postings.items():
+        for question, value in pairs:
+            vectors[question].append([term, value])
+    return {
+        "count": neighbours.count,
+        "share": neighbours.share,
+        "idf": dict(sorted(neighbours.idf.items())),
+        "questions": [
+            [label, sorted(vector)]
+            for label, vector in zip(neighbours.classes, vectors, strict=True)
+        ],
+    }
 
 
 def fingerprint(questions: list[dict[str, Any]]) -> str:
@@ -105,6 +170,8 @@ def as_json(ranker: LearnedRanker, questions: list[dict[str, Any]]) -> str:
             term: [list(pair) for pair in row] for term, row in sorted(ranker.coefficients.items())
         },
     }
+    if ranker.neighbours is not None:
+        document["neighbours"] = neighbours_as_json(ranker.neighbours)
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
@@ -130,7 +197,32 @@ def differences(shipped: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
             for k in old.keys() | new.keys()
         ):
             problems.append(f"{name} differ")
+    if not _same_neighbours(shipped.get("neighbours"), fresh.get("neighbours")):
+        problems.append("neighbours differ")
     return problems
+
+
+def _same_neighbours(shipped: Any, fresh: Any) -> bool:
+    """The neighbours are plain arithmetic on the tuning questions: the same up to rounding."""
+    if shipped is None or fresh is None:
+        return shipped is fresh
+    if [shipped[k] for k in ("count", "share")] != [fresh[k] for k in ("count", "share")]:
+        return False
+    if shipped["idf"].keys() != fresh["idf"].keys() or any(
+        abs(shipped["idf"][term] - fresh["idf"][term]) > WEIGHT_TOLERANCE for term in fresh["idf"]
+    ):
+        return False
+    if len(shipped["questions"]) != len(fresh["questions"]):
+        return False
+    for (old_label, old_terms), (new_label, new_terms) in zip(
+        shipped["questions"], fresh["questions"], strict=True
+    ):
+        if old_label != new_label or [t for t, _ in old_terms] != [t for t, _ in new_terms]:
+            return False
+        pairs = zip(old_terms, new_terms, strict=True)
+        if any(abs(a - b) > WEIGHT_TOLERANCE for (_, a), (_, b) in pairs):
+            return False
+    return True
 
 
 def cross_validate(

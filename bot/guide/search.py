@@ -79,7 +79,7 @@ _SCOPES = re.compile(r"missing scopes?:\s*([a-z0-9_.]+(?:\s*,\s*[a-z0-9_.]+)*)")
 _NOT_IN_CODE = re.compile(r"[^a-z0-9_.]+")
 _STATUS = re.compile(r"\b(?:error code|status(?: code)?|http/[\d.]+)\W{0,3}([1-5]\d\d)\b")
 _GENERIC_SCOPE_CODE = "missing_scope"
-_CUE_PREFIX = "~"  # marks a function word among the ranker's terms; no search term starts with it
+CUE_PREFIX = "~"  # marks a function word among the ranker's terms; no search term starts with it
 # Field names of a pasted error body ("code": ..., 'message': ...) are structure, not words the
 # asker chose: left in, a repeated "code" or "message" would weigh like a repeated symptom.
 _JSON_KEY = re.compile(r"""["'](?:code|type|param|message|error)["']\s*:""", re.IGNORECASE)
@@ -305,7 +305,7 @@ class TroubleshootingIndex:
         cues: dict[str, float] = {}
         for word, terms in self._normaliser.analyse(query):
             if not terms and word in STOPWORDS:
-                cues[_CUE_PREFIX + word] = 1.0
+                cues[CUE_PREFIX + word] = 1.0
                 continue
             weight = 1.0
             if terms and not any(term in self._postings for term in terms):

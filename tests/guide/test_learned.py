@@ -11,7 +11,13 @@ import pytest
 
 from benchmarks.questions import train_ranker
 from bot.guide.knowledge import load_entries, load_synonyms
-from bot.guide.learned import LEARNED_RANKER_FILE, LearnedRanker, load_learned_ranker
+from bot.guide.learned import (
+    LEARNED_RANKER_FILE,
+    NOT_AN_ENTRY,
+    LearnedRanker,
+    NearestQuestions,
+    load_learned_ranker,
+)
 from bot.guide.model import Entry
 from bot.guide.search import TroubleshootingIndex, default_index
 from bot.guide.text_normalise import Normaliser
@@ -30,6 +36,8 @@ def test_shipped_weights_are_what_training_on_the_tuning_part_gives_now() -> Non
 
     assert train_ranker.differences(shipped, json.loads(fresh)) == []
     assert shipped["trained_on"]["questions"] == len(questions)
+    # One neighbour per tuning question, and none from anywhere else.
+    assert len(shipped["neighbours"]["questions"]) == len(questions)
 
 
 def test_training_reads_the_tuning_part_only(tmp_path: Path) -> None:
@@ -53,6 +61,15 @@ def test_the_check_sees_a_moved_weight() -> None:
     assert train_ranker.differences(shipped, moved) == [f"weights of {term!r} differ"]
 
 
+def test_the_check_sees_a_changed_neighbour() -> None:
+    shipped = json.loads(LEARNED_RANKER_FILE.read_text(encoding="utf-8"))
+    relabelled = json.loads(json.dumps(shipped))
+    label, terms = relabelled["neighbours"]["questions"][0]
+    relabelled["neighbours"]["questions"][0] = [label + 1, terms]
+
+    assert train_ranker.differences(shipped, relabelled) == ["neighbours differ"]
+
+
 def test_every_entry_has_a_class_and_the_default_index_uses_the_ranker() -> None:
     ranker = load_learned_ranker()
 
@@ -61,15 +78,43 @@ def test_every_entry_has_a_class_and_the_default_index_uses_the_ranker() -> None
     assert default_index()._ranker is ranker
 
 
+def _with_neighbours(**changes: object) -> dict[str, object]:
+    neighbours = {"count": 3, "share": 0.3, "idf": {"quota": 2.0}, "questions": [[0, []]]}
+    return {
+        "version": 2,
+        "classes": ["a"],
+        "bias": [0.0],
+        "coefficients": {},
+        "neighbours": neighbours | changes,
+    }
+
+
 @pytest.mark.parametrize(
     "raw",
     [
-        {"version": 2, "classes": ["a"], "bias": [0.0], "coefficients": {}},
-        {"version": 1, "classes": ["a", "b"], "bias": [0.0], "coefficients": {}},
-        {"version": 1, "classes": ["a"], "bias": [0.0], "coefficients": {"quota": [[3, 1.0]]}},
-        {"version": 1, "classes": ["a"], "bias": [0.0], "coefficients": []},
+        {"version": 1, "classes": ["a"], "bias": [0.0], "coefficients": {}},
+        {"version": 2, "classes": ["a", "b"], "bias": [0.0], "coefficients": {}},
+        {"version": 2, "classes": ["a"], "bias": [0.0], "coefficients": {"quota": [[3, 1.0]]}},
+        {"version": 2, "classes": ["a"], "bias": [0.0], "coefficients": []},
+        {"version": 2, "classes": ["a"], "bias": [0.0], "coefficients": {}, "neighbours": []},
+        _with_neighbours(questions=[[1, [["quota", 1.0]]]]),
+        _with_neighbours(questions=[[0, [["unknown", 1.0]]]]),
+        _with_neighbours(questions=[[0]]),
+        _with_neighbours(share=1.5),
+        _with_neighbours(count=0),
     ],
-    ids=["version", "bias-length", "unknown-class", "coefficients-not-a-map"],
+    ids=[
+        "version",
+        "bias-length",
+        "unknown-class",
+        "coefficients-not-a-map",
+        "neighbours-not-a-map",
+        "neighbour-of-unknown-class",
+        "neighbour-term-without-idf",
+        "neighbour-without-terms",
+        "share-above-one",
+        "no-neighbour-votes",
+    ],
 )
 def test_a_malformed_file_is_refused(raw: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="learned ranker"):
@@ -141,3 +186,53 @@ def test_a_peaked_learned_signal_still_leaves_the_words_other_good_options() -> 
 
     assert not answer.confident
     assert [match.entry.id for match in answer.matches][:2] == ["card-declined", "card-limit"]
+
+
+def _neighbours(*questions: tuple[str, dict[str, float]], share: float = 0.5) -> NearestQuestions:
+    """Tuning questions as (label, unit vector); every term's idf is 1."""
+    classes = [entry.id for entry in ENTRIES]
+    raw = {
+        "count": 2,
+        "share": share,
+        "idf": {term: 1.0 for _, vector in questions for term in vector},
+        "questions": [
+            [classes.index(label) if label in classes else NOT_AN_ENTRY, sorted(vector.items())]
+            for label, vector in questions
+        ],
+    }
+    return NearestQuestions.from_json(raw, len(classes))
+
+
+def _with_votes(neighbours: NearestQuestions) -> LearnedRanker:
+    classes = tuple(entry.id for entry in ENTRIES)
+    return LearnedRanker(classes, (0.0,) * len(classes), {}, neighbours)
+
+
+def test_the_nearest_tuning_questions_vote_for_their_entry() -> None:
+    # Two earlier askers who wrote "card declined ... limit" needed the card-limit entry; the
+    # words alone prefer card-declined.
+    neighbours = _neighbours(
+        ("card-limit", {"card": 0.6, "declin": 0.6, "limit": 0.53}),
+        ("card-limit", {"declin": 0.8, "bank": 0.6}),
+        ("phone-code", {"phone": 1.0}),
+    )
+    question = "my payment card was declined"
+
+    before = TroubleshootingIndex(ENTRIES, Normaliser()).search(question)
+    after = TroubleshootingIndex(ENTRIES, Normaliser(), _with_votes(neighbours)).search(question)
+
+    assert before.matches[0].entry.id == "card-declined"
+    assert after.matches[0].entry.id == "card-limit"
+    assert neighbours.vote({"phone": 1.0}) == {2: 1.0}
+
+
+def test_neighbours_that_were_out_of_scope_vote_for_no_entry() -> None:
+    neighbours = _neighbours(("none", {"poem": 1.0}), ("gap:poems", {"poem": 0.7, "river": 0.7}))
+
+    assert neighbours.vote({"poem": 1.0}) == {}
+    assert neighbours.vote({"unheard": 1.0}) == {}
+    # No vote leaves the regression's probabilities as they were.
+    ranker = _with_votes(neighbours)
+    assert ranker.probabilities({"poem": 1.0}) == pytest.approx(
+        dict.fromkeys(ranker.classes, 1 / len(ranker.classes))
+    )
