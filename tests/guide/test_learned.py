@@ -236,3 +236,26 @@ def test_neighbours_that_were_out_of_scope_vote_for_no_entry() -> None:
     assert ranker.probabilities({"poem": 1.0}) == pytest.approx(
         dict.fromkeys(ranker.classes, 1 / len(ranker.classes))
     )
+
+
+def test_terms_most_tuning_questions_share_are_left_out_of_the_vote() -> None:
+    # "api" is in every question: it says nothing about which one a new question resembles.
+    entries = tuple(ENTRIES)
+    index = TroubleshootingIndex(entries, Normaliser())
+    questions = [
+        {"text": "api payment card declined", "label": "card-declined"},
+        {"text": "api phone code", "label": "phone-code"},
+        {"text": "api poem", "label": "none"},
+        {"text": "api bread", "label": "none"},
+        {"text": "api river", "label": "none"},
+    ]
+    classes = [entry.id for entry in entries]
+
+    raw = train_ranker.nearest_questions(index, questions, classes)
+    neighbours = NearestQuestions.from_json(raw, len(classes))
+
+    assert "api" not in raw["idf"]
+    assert all(term != "api" for _, vector in raw["questions"] for term, _ in vector)
+    assert raw["questions"][2][0] == NOT_AN_ENTRY
+    assert neighbours.vote(index.question_terms("api")) == {}
+    assert neighbours.vote(index.question_terms("api phone")) == {classes.index("phone-code"): 1.0}

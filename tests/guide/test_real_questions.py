@@ -14,7 +14,7 @@ import pytest
 from benchmarks.real_questions_accuracy import Score, load_corpus, score
 from bot.guide.search import default_index
 
-REPORTED_HELDOUT_TOP1 = 0.738  # benchmarks/README.md, "Rounds 6 to 8: seven more entries"
+REPORTED_HELDOUT_TOP1 = 0.746  # benchmarks/README.md, "Rounds 9 and 10: the nearest questions vote"
 FLOOR = REPORTED_HELDOUT_TOP1 - 0.03
 
 
