@@ -11,11 +11,13 @@ dependency), learns which terms point to which entry. Only its weights ship, in
 app needs no numerical library.
 
 A second, instance-based signal sits beside the regression: the tuning questions themselves,
-each as a unit vector of idf-weighted terms with the entry it was labelled with. The entries
-of the ``count`` questions most like a new one (cosine similarity, read through an inverted
-index) form a distribution that is mixed into the regression's probabilities. Real questions
-recur almost word for word (the same pasted error, the same setting that is hard to find),
-and a near neighbour names its entry more sharply than weights averaged over every question.
+each as a unit vector of idf-weighted terms (not its text) with the entry it was labelled
+with, in the same file. The entries of the ``count`` questions most like a new one (cosine
+similarity, read through an inverted index) form a distribution that is mixed into the
+regression's probabilities with a small weight. Real questions recur almost word for word (the
+same pasted error, the same setting that is hard to find), and a near neighbour can name its
+entry where weights averaged over every question hesitate; kept small, because look-alikes
+can differ in the one word that matters ("didn't provide" against "incorrect ... provided").
 
 The search blends these probabilities with BM25 to order the entries that share a term with
 the question; it never adds an entry BM25 did not find, and confidence still rests on BM25's
@@ -51,7 +53,8 @@ class NearestQuestions:
 
     def vote(self, term_weights: Mapping[str, float]) -> dict[int, float]:
         """Class number -> share of the similarity of the ``count`` nearest questions that
-        name an entry; empty when no tuning question shares a term."""
+        name an entry; empty when no tuning question shares a term, or when the nearest ones
+        were all out of scope or gaps (the regression then decides alone)."""
         similarity: dict[int, float] = defaultdict(float)
         for term, weight in term_weights.items():
             idf = self.idf.get(term)
@@ -69,6 +72,7 @@ class NearestQuestions:
 
     @classmethod
     def from_json(cls, raw: Any, class_count: int) -> NearestQuestions:
+        """Build from the file's ``neighbours`` object, refusing one of another shape."""
         if not isinstance(raw, dict):
             raise ValueError("learned ranker: neighbours must be an object")
         idf, questions = raw.get("idf"), raw.get("questions")
