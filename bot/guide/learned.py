@@ -126,8 +126,7 @@ class LearnedRanker:
         exps = [math.exp(logit - top) for logit in logits]
         total = sum(exps)
         probabilities = [value / total for value in exps]
-        votes = self.neighbours.vote(term_weights) if self.neighbours is not None else {}
-        if votes and self.neighbours is not None:
+        if self.neighbours is not None and (votes := self.neighbours.vote(term_weights)):
             share = self.neighbours.share
             probabilities = [
                 (1 - share) * value + share * votes.get(number, 0.0)
